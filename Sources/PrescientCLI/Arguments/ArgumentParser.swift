@@ -1,0 +1,97 @@
+/// One option a command accepts.
+public struct OptionSpec: Sendable {
+    /// `--users`
+    public var name: String
+    /// Placeholder for the value (`N`); nil for a flag.
+    public var value: String?
+    public var help: String
+    public var repeatable: Bool
+
+    public init(_ name: String, value: String? = nil, help: String, repeatable: Bool = false) {
+        self.name = name; self.value = value; self.help = help; self.repeatable = repeatable
+    }
+}
+
+/// A mistake in how a command was invoked: printed with the usage, exit 64.
+public struct UsageError: Error, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Options, flags and positional arguments of one invocation.
+public struct ParsedArguments: Sendable {
+    public var values: [String: [String]] = [:]
+    public var flags: Set<String> = []
+    public var positionals: [String] = []
+    public var helpRequested = false
+
+    public func value(_ name: String) -> String? { values[name]?.last }
+    public func has(_ name: String) -> Bool { flags.contains(name) }
+
+    /// An integer option within `range`, or `defaultValue` when absent.
+    public func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let s = value(name) else { return defaultValue }
+        guard let v = Int(s.filter { $0 != "_" && $0 != "," }) else { throw UsageError("\(name): '\(s)' is not a whole number") }
+        guard range.contains(v) else { throw UsageError("\(name): \(v) is out of range \(range.lowerBound)…\(range.upperBound)") }
+        return v
+    }
+
+    public func required(_ name: String) throws(UsageError) -> String {
+        guard let v = value(name), !v.isEmpty else { throw UsageError("\(name) is required") }
+        return v
+    }
+}
+
+/// A small GNU-style parser: `--name value`, `--name=value`, flags, `--` ends options, `-h`/`--help`.
+public enum ArgumentParser {
+    public static func parse(_ args: [String], options: [OptionSpec]) throws(UsageError) -> ParsedArguments {
+        var result = ParsedArguments()
+        var i = 0
+        var optionsEnded = false
+        while i < args.count {
+            let a = args[i]
+            i += 1
+            if optionsEnded || !a.hasPrefix("-") || a == "-" { result.positionals.append(a); continue }
+            if a == "--" { optionsEnded = true; continue }
+            if a == "-h" || a == "--help" { result.helpRequested = true; continue }
+            var name = a
+            var inline: String?
+            if let eq = a.firstIndex(of: "=") {
+                name = String(a[..<eq]); inline = String(a[a.index(after: eq)...])
+            }
+            guard let spec = options.first(where: { $0.name == name }) else {
+                let hint = closest(name, options.map(\.name)).map { " (did you mean \($0)?)" } ?? ""
+                throw UsageError("unknown option '\(name)'\(hint)")
+            }
+            if spec.value == nil {
+                if inline != nil { throw UsageError("\(name) takes no value") }
+                result.flags.insert(name)
+                continue
+            }
+            let value: String
+            if let inline { value = inline } else {
+                guard i < args.count else { throw UsageError("\(name) needs a value (\(spec.value!))") }
+                value = args[i]; i += 1
+            }
+            if !spec.repeatable, result.values[name] != nil { throw UsageError("\(name) given twice") }
+            result.values[name, default: []].append(value)
+        }
+        return result
+    }
+
+    static func closest(_ s: String, _ names: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var prev = Array(0...b.count)
+            for i in 1...max(1, a.count) where !a.isEmpty {
+                var cur = [i] + [Int](repeating: 0, count: b.count)
+                for j in 1...max(1, b.count) where !b.isEmpty {
+                    cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+                prev = cur
+            }
+            return prev[b.count]
+        }
+        let best = names.map { ($0, distance(Array(s), Array($0))) }.min { $0.1 < $1.1 }
+        return best.flatMap { $0.1 <= 3 ? $0.0 : nil }
+    }
+}

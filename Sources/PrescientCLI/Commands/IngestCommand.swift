@@ -1,0 +1,117 @@
+import PrescientCore
+import PrescientRuntime
+
+/// `prescient ingest`: reads event files in any supported format, validates every record, and
+/// writes the accepted ones as canonical JSON Lines (the profile store joins in a later step).
+struct IngestCommand: Command {
+    let name = "ingest"
+    let summary = "read events (JSON Lines, CSV/TSV, access logs), validate, normalise"
+    let arguments = "FILE..."
+    let options: [OptionSpec] = [
+        OptionSpec("--format", value: "F", help: "jsonl, csv, tsv or clf (access log); default: detected from the first line"),
+        OptionSpec("--map", value: "FIELD=COLUMN,...", help: "which input field feeds each event field: ts, user, region, feature, device, duration_s, bytes, cpu_ms, mem_mb, id, country, client, agent, path", repeatable: true),
+        OptionSpec("--delimiter", value: "C", help: "field delimiter for csv/tsv: one character, or 'tab' (default ',' for csv, tab for tsv)"),
+        OptionSpec("--tz", value: "ZONE", help: "time zone of timestamps written without an offset (default: ingest.time_zone, UTC)"),
+        OptionSpec("--out", value: "FILE", help: "write accepted events as canonical JSON Lines (appears only when the run succeeds)"),
+        OptionSpec("--rejects", value: "FILE", help: "write each rejected record: 'file:line: field: reason<TAB>record'"),
+        OptionSpec("--strict", help: "stop at the first rejected record and apply nothing"),
+        OptionSpec("--max-rejects", value: "N", help: "rejections tolerated before exiting 65 (default 0; 'all' tolerates any)"),
+        OptionSpec("--geoip-db", value: "PATH", help: "GeoIP country database for client IPs (default: /usr/share/GeoIP/GeoIP.dat)"),
+        CommonOptions.config,
+    ]
+    let discussion = """
+    Every record becomes an event (time, user, region, feature, device, duration, bytes; cpu_ms and
+    mem_mb kept when present) or a rejection reported as 'file:line: field: reason'. Gzip input is
+    read transparently; '-' reads standard input. The region comes from a region field, else a country
+    (code or name), else the client: IP → country via GeoIP, host name → the regions' host suffixes
+    or its country-code domain. The device comes from a device field or the user agent; the feature from
+    a feature field or the request path (the features' path prefixes, else the first path segment).
+    A summary line ends every run. When rejections exceed --max-rejects (default 0) or --strict stops
+    the run, nothing is applied (--out is not written) and the exit status is 65.
+    """
+    let examples = [
+        "prescient ingest events.jsonl --out clean.jsonl",
+        "prescient ingest access.log.gz --format clf --rejects rejects.txt --max-rejects all",
+        "prescient ingest nasa_19950801.tsv.gz --map user=host,ts=time,path=url --max-rejects all",
+        "prescient ingest online_retail.csv.gz --map user=CustomerID,ts=InvoiceDate,feature=StockCode,country=Country --tz Europe/London --max-rejects all",
+    ]
+
+    func run(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        guard !args.positionals.isEmpty else { throw UsageError("no input FILE given") }
+        var config = try CommonOptions.loadConfig(args, context)
+        var options = IngestOptions()
+        if let f = args.value("--format") {
+            guard let format = InputFormat(name: f) else { throw UsageError("--format: '\(f)' is not one of jsonl, csv, tsv, clf") }
+            options.format = format
+        }
+        if let maps = args.values["--map"] {
+            do { options.mapping = try FieldMapping(parsing: maps.joined(separator: ",")) } catch {
+                throw UsageError("\(error.reason)")
+            }
+        }
+        if let d = args.value("--delimiter") {
+            switch d {
+            case "tab", "\\t", "\t": options.delimiter = 0x09
+            default:
+                guard d.utf8.count == 1, let b = d.utf8.first, b != 0x22, b != 0x0A else {
+                    throw UsageError("--delimiter: '\(d)' is not a single character (or 'tab')")
+                }
+                options.delimiter = b
+            }
+        }
+        options.strict = args.has("--strict")
+        if let m = args.value("--max-rejects") {
+            if m == "all" { options.maxRejects = nil } else { options.maxRejects = try args.int("--max-rejects", default: 0, range: 0...Int.max) }
+        }
+        if let tz = args.value("--tz") { config.ingest.naiveTimeZone = tz }
+        guard let zone = TimeZoneTable().provider(config.ingest.naiveTimeZone) else {
+            throw UsageError("--tz: unknown time zone '\(config.ingest.naiveTimeZone)' (use an IANA name such as Europe/London)")
+        }
+        let countries = try CommonOptions.countryLookup(path: args.value("--geoip-db"))
+        let runner = IngestRunner(config: config, options: options, countries: countries, naiveZone: zone)
+
+        let console = context.console
+        let rejectsWriter = try args.value("--rejects").map { path throws(RuntimeError) in try AtomicFileWriter(path: path) }
+        var printed = 0
+        runner.onReject = { rejection, bytes in
+            if printed < options.printedRejects {
+                console.err(rejection.description + "\n")
+                printed += 1
+            }
+            if let w = rejectsWriter {
+                try? w.append { out in
+                    out.append(contentsOf: rejection.description.utf8)
+                    out.append(0x09)
+                    for b in bytes.prefix(64 << 10) { out.append(b == 0x0A ? 0x20 : b) }
+                    out.append(0x0A)
+                }
+            }
+        }
+        let progress = ProgressLine(console: console, label: "ingest", unit: "records")
+        runner.onProgress = { position, size, summary in
+            progress.update(count: summary.records, fraction: size.map { Double(position) / Double(max(1, $0)) })
+        }
+        let sink: EventSink = try args.value("--out").map { path throws(RuntimeError) in try JSONLinesEventSink(path: path) } ?? DiscardingEventSink()
+        let summary: IngestSummary
+        do {
+            summary = try runner.run(paths: args.positionals, into: sink)
+        } catch {
+            progress.finish()
+            try? rejectsWriter?.commit()
+            throw error
+        }
+        progress.finish()
+        try rejectsWriter?.commit()
+        if summary.rejected > printed {
+            let more = summary.rejected - printed
+            console.err("… \(more) more rejection\(more == 1 ? "" : "s") not shown\(args.value("--rejects") == nil ? " (--rejects FILE keeps them all)" : " (all are in \(args.value("--rejects")!))")\n")
+        }
+        console.err(summary.summaryLine + "\n")
+        if summary.stoppedEarly { return .dataError }
+        if summary.exceededMaxRejects {
+            console.err("ingest: \(summary.rejected) rejection\(summary.rejected == 1 ? "" : "s") exceed --max-rejects \(options.maxRejects ?? 0); pass --max-rejects N or all to accept the good records anyway\n")
+            return .dataError
+        }
+        return .success
+    }
+}

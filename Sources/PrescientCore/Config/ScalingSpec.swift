@@ -1,0 +1,64 @@
+/// Service-level objectives the planner provisions for.
+public struct SLOSpec: Sendable, Hashable {
+    /// Utilisation above which a resource counts as under-provisioned, 0…1.
+    public var maxUtilisation: Double = 0.85
+    /// 99th-percentile latency objective, milliseconds.
+    public var latencyP99Milliseconds: Double = 250
+    /// Cost charged per under-provisioned resource-minute, currency units (the cost model's penalty).
+    public var underProvisionPenalty: Double = 0.05
+    public init() {}
+}
+
+/// Thresholds and limits of the scaling loop. Rules apply in this order: forecast → safety factor →
+/// lead time → stabilisation → max step → budget/quota → min/max.
+public struct ScalingSpec: Sendable, Hashable {
+    /// Interval of the control loop, seconds.
+    public var intervalSeconds: Double = 60
+    /// Utilisation the planner aims for, 0…1.
+    public var targetUtilisation: Double = 0.7
+    /// Scale out when forecast utilisation would exceed this, 0…1.
+    public var scaleOutThreshold: Double = 0.8
+    /// Scale in only when forecast utilisation stays below this, 0…1 (hysteresis: below scale-out).
+    public var scaleInThreshold: Double = 0.5
+    /// Multiplier on forecast demand before sizing, ≥ 1.
+    public var safetyFactor: Double = 1.1
+    /// Extra lead time added to boot time, seconds.
+    public var schedulingBufferSeconds: Double = 60
+    /// Minimum time between scaling actions in one region, seconds.
+    public var cooldownSeconds: Double = 120
+    /// Scale-in looks back this far and uses the highest recommendation, seconds.
+    public var stabilisationSeconds: Double = 300
+    /// Most instances launched or terminated in one region per step.
+    public var maxStep: Int = 20
+    public var minInstancesPerRegion: Int = 1
+    public var maxInstancesPerRegion: Int = 500
+    /// Spending cap over all regions, currency units per hour.
+    public var budgetPerHour: Double = 500
+    /// Forecast quantile provisioned for by default, 0…1.
+    public var quantile: Double = 0.9
+    public init() {}
+}
+
+/// How input is read.
+public struct IngestSpec: Sendable, Hashable {
+    /// Region for clients no rule places; nil rejects them.
+    public var defaultRegion: String?
+    /// Path segments that name a feature when no path rule matches (`/a/b/c.html` → `a` at depth 1).
+    public var featureDepth: Int = 1
+    /// Events older than the newest seen by more than this are late: counted and reported, seconds.
+    public var lateBoundSeconds: Double = 3600
+    /// Longest accepted input line, bytes; longer lines are rejected without being buffered.
+    public var maxLineBytes: Int = 1 << 20
+    /// Time zone for timestamps written without an offset (IANA name).
+    public var naiveTimeZone: String = "UTC"
+    public init() {}
+}
+
+/// How profiles learn.
+public struct ProfileSpec: Sendable, Hashable {
+    /// Half-life of the exponential decay of a user's rhythm and mixes, days.
+    public var halfLifeDays: Double = 14
+    /// Days without activity after which a user counts as churned.
+    public var churnAfterDays: Double = 28
+    public init() {}
+}

@@ -1,0 +1,73 @@
+import PrescientCore
+
+/// Renders a `PrescientConfig` as YAML that `ConfigLoader` reads back to the same value, with
+/// comments giving units — the starting point for a user's own file (`prescient config show`).
+public enum ConfigWriter {
+    public static func yaml(_ c: PrescientConfig) -> String {
+        var y = "# Prescient configuration. Units: time in seconds unless suffixed (90s, 5m, 1h),\n"
+        y += "# CPU in millicores, memory in MiB (instances: GiB), network in kbit/s (instances: Gbit/s).\n\n"
+        y += "regions:\n"
+        for r in c.regions {
+            y += "  - name: \(q(r.name))\n    time_zone: \(q(r.timeZone))\n"
+            y += "    countries: [\(r.countries.map(q).joined(separator: ", "))]\n"
+            y += "    host_suffixes: [\(r.hostSuffixes.map(q).joined(separator: ", "))]\n"
+            if r.neighbours.isEmpty { y += "    neighbours: {}\n" } else {
+                y += "    neighbours:           # round-trip latency, ms\n"
+                for (n, ms) in r.neighbours.sorted(by: { $0.key < $1.key }) { y += "      \(q(n)): \(num(ms))\n" }
+            }
+        }
+        y += "\nfeatures:                 # cost per active user-minute\n"
+        for f in c.features {
+            y += "  - name: \(q(f.name))\n    paths: [\(f.paths.map(q).joined(separator: ", "))]\n"
+            y += "    cost: {cpu_millicores: \(num(f.cost.cpuMillicores)), memory_mib: \(num(f.cost.memoryMiB)), network_kbps: \(num(f.cost.networkKbps))}\n"
+        }
+        y += "\ninstance_types:\n"
+        for t in c.instanceTypes {
+            y += "  - name: \(q(t.name))\n    vcpu: \(num(t.vcpu))\n    memory_gib: \(num(t.memoryGiB))\n    network_gbps: \(num(t.networkGbps))\n"
+            y += "    price_per_hour: \(num(t.pricePerHour))\n    boot_seconds: \(num(t.bootSeconds))\n"
+            y += "    quota: {default: \(t.defaultQuota)\(t.quota.sorted(by: { $0.key < $1.key }).map { ", \(q($0.key)): \($0.value)" }.joined())}\n"
+        }
+        let s = c.slo
+        y += "\nslo:\n  max_utilisation: \(num(s.maxUtilisation))\n  latency_p99_ms: \(num(s.latencyP99Milliseconds))\n"
+        y += "  under_provision_penalty: \(num(s.underProvisionPenalty))   # per under-provisioned resource-minute\n"
+        let k = c.scaling
+        y += "\nscaling:\n  interval: \(num(k.intervalSeconds))s\n  target_utilisation: \(num(k.targetUtilisation))\n"
+        y += "  scale_out_threshold: \(num(k.scaleOutThreshold))\n  scale_in_threshold: \(num(k.scaleInThreshold))\n"
+        y += "  safety_factor: \(num(k.safetyFactor))\n  scheduling_buffer: \(num(k.schedulingBufferSeconds))s\n"
+        y += "  cooldown: \(num(k.cooldownSeconds))s\n  stabilisation: \(num(k.stabilisationSeconds))s\n  max_step: \(k.maxStep)\n"
+        y += "  min_instances: \(k.minInstancesPerRegion)\n  max_instances: \(k.maxInstancesPerRegion)\n"
+        y += "  budget_per_hour: \(num(k.budgetPerHour))\n  quantile: \(num(k.quantile))\n"
+        let i = c.ingest
+        y += "\ningest:\n  default_region: \(i.defaultRegion.map(q) ?? "null")\n  feature_depth: \(i.featureDepth)\n"
+        y += "  late_bound: \(num(i.lateBoundSeconds))s\n  max_line_bytes: \(i.maxLineBytes)\n  time_zone: \(q(i.naiveTimeZone))\n"
+        y += "\nprofiles:\n  half_life_days: \(num(c.profiles.halfLifeDays))\n  churn_after_days: \(num(c.profiles.churnAfterDays))\n"
+        y += "\nintegrations:\n"
+        if let h = c.integrations.haproxy { y += "  haproxy: {socket: \(q(h.socket)), map_file: \(q(h.mapFile))}\n" } else { y += "  haproxy: null\n" }
+        if let d = c.integrations.dns {
+            y += "  dns: {server: \(q(d.server)), port: \(d.port), zone: \(q(d.zone)), key_name: \(q(d.keyName)), ttl: \(d.ttl)}\n"
+        } else { y += "  dns: null\n" }
+        if c.integrations.caches.isEmpty { y += "  caches: {}\n" } else {
+            y += "  caches:\n" + c.integrations.caches.sorted(by: { $0.key < $1.key }).map { "    \(q($0.key)): \(q($0.value))\n" }.joined()
+        }
+        return y
+    }
+
+    /// A scalar, double-quoted when plain YAML would read it as something else.
+    static func q(_ s: String) -> String {
+        let safe = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
+            && !["null", "true", "false", "yes", "no", "on", "off", "~"].contains(s.lowercased())
+            && Double(s) == nil && !s.hasPrefix("-")
+        if safe { return s }
+        return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func num(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of a: String, with b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}
