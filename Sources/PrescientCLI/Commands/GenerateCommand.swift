@@ -76,9 +76,15 @@ struct GenerateCommand: Command {
             for e in events {
                 demand.add(region: Int(e.region), feature: Int(e.feature), startMs: e.timeMs, seconds: Double(e.durationSeconds))
             }
-            for chunk in generator.jsonLines(events) {
-                try eventsFile.write(chunk)
-                eventBytes += chunk.count
+            // Format in slices so memory holds one day of compact events, not one day of text.
+            var from = 0
+            while from < events.count {
+                let to = min(events.count, from + 262_144)
+                for chunk in generator.jsonLines(Array(events[from..<to])) {
+                    try eventsFile.write(chunk)
+                    eventBytes += chunk.count
+                }
+                from = to
             }
             eventCount += events.count
             progress.update(count: eventCount, fraction: Double(d + 1) / Double(days))

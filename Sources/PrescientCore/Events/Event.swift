@@ -50,6 +50,8 @@ public enum DeviceClass: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// Parses a device name case-insensitively; also accepts common synonyms (phone, pc, crawler).
     public init?(name: some StringProtocol) {
+        // Fast path: the canonical spelling, without allocating a lowercased copy.
+        if let exact = DeviceClass(rawValue: String(name)) { self = exact; return }
         switch name.lowercased() {
         case "mobile", "phone", "smartphone": self = .mobile
         case "desktop", "pc", "laptop", "computer": self = .desktop

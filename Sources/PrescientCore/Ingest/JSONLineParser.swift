@@ -6,32 +6,53 @@
 /// (`"user": 42`), and numeric fields accept numeric strings (`"bytes": "512"`). `null` means absent.
 /// A key that appears twice is rejected; so is anything after the closing brace but whitespace.
 public struct JSONLineParser: Sendable {
+    /// A key to look for, as plain data (no references, so scanning it costs no ARC traffic).
     private struct Key: Sendable {
-        var bytes: [UInt8]
-        var label: String
+        var length: Int
+        /// The key's first 16 bytes, little-endian, zero-padded.
+        var word0: UInt64
+        var word1: UInt64
         var field: EventField
         /// 0 for the field's first-choice source name; a lower rank wins over a higher one.
-        var rank: Int
+        var rank: UInt64
     }
 
     private let keys: [Key]
-    private let keyByFirstByte: [[Int]]
+    /// The full bytes of keys longer than 16 bytes, by key index (empty for short keys).
+    private let longKeyBytes: [[UInt8]]
+    private let keyLabels: [String]
     public let timestamps: TimestampParser
     public let labels: FieldLabels
 
     public init(mapping: FieldMapping = FieldMapping(), timestamps: TimestampParser = TimestampParser()) {
         var keys: [Key] = []
+        var long: [[UInt8]] = []
+        var labels: [String] = []
         for field in EventField.allCases {
             for (rank, name) in mapping.sourceNames[field.rawValue].enumerated() {
-                keys.append(Key(bytes: Array(name.utf8), label: name, field: field, rank: rank))
+                let b = Array(name.utf8)
+                let (w0, w1) = b.withUnsafeBytes { JSONLineParser.words($0) }
+                keys.append(Key(length: b.count, word0: w0, word1: w1, field: field, rank: UInt64(min(rank, 14))))
+                long.append(b.count > 16 ? b : [])
+                labels.append(name)
             }
         }
-        var byFirst = [[Int]](repeating: [], count: 256)
-        for (i, k) in keys.enumerated() where !k.bytes.isEmpty { byFirst[Int(k.bytes[0])].append(i) }
         self.keys = keys
-        self.keyByFirstByte = byFirst
+        self.longKeyBytes = long
+        self.keyLabels = labels
         self.timestamps = timestamps
         self.labels = FieldLabels(mapping: mapping)
+    }
+
+    /// The first 16 bytes of `p` as two little-endian words, zero-padded.
+    @inline(__always)
+    static func words(_ p: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        let n = min(p.count, 16)
+        for i in 0..<n {
+            if i < 8 { w0 |= UInt64(p[i]) << (8 * UInt64(i)) } else { w1 |= UInt64(p[i]) << (8 * UInt64(i - 8)) }
+        }
+        return (w0, w1)
     }
 
     /// Parses one line (without its newline). Throws the first problem found, naming the key.
@@ -41,7 +62,8 @@ public struct JSONLineParser: Sendable {
         }
         var s = Scanner(p: line)
         var event = RawEvent()
-        var ranks = [Int8](repeating: -1, count: EventField.allCases.count)
+        // Per field, 1 + the rank of the source name that set it (0: not set), 4 bits each.
+        var ranks: UInt64 = 0
         s.skipSpace()
         guard s.peek == UInt8(ascii: "{") else {
             throw FieldError("line", s.atEnd ? "empty record" : "not a JSON object (starts with '\(s.describeHere)')")
@@ -59,12 +81,13 @@ public struct JSONLineParser: Sendable {
                 s.skipSpace()
                 if let k = lookup(line, keyRange) {
                     let key = keys[k]
-                    let previous = ranks[key.field.rawValue]
-                    let label = key.label
-                    if previous == Int8(key.rank) { throw FieldError(label, "duplicate key") }
-                    if previous == -1 || Int8(key.rank) < previous {
+                    let shift = UInt64(key.field.rawValue) * 4
+                    let previous = (ranks >> shift) & 0xF
+                    let label = keyLabels[k]
+                    if previous == key.rank + 1 { throw FieldError(label, "duplicate key") }
+                    if previous == 0 || key.rank + 1 < previous {
                         try assignValue(&s, line, key.field, label: label, into: &event)
-                        ranks[key.field.rawValue] = Int8(key.rank)
+                        ranks = (ranks & ~(0xF << shift)) | ((key.rank + 1) << shift)
                     } else {
                         try s.skipValue()
                     }
@@ -87,14 +110,14 @@ public struct JSONLineParser: Sendable {
     private func lookup(_ line: UnsafeRawBufferPointer, _ r: (start: Int, end: Int, escaped: Bool)) -> Int? {
         let n = r.end - r.start
         guard n > 0, !r.escaped else { return nil }
-        for k in keyByFirstByte[Int(line[r.start])] {
-            let kb = keys[k].bytes
-            guard kb.count == n else { continue }
-            var equal = true
-            for j in 1..<n where kb[j] != line[r.start + j] { equal = false; break }
-            if equal { return k }
+        let (w0, w1) = JSONLineParser.words(UnsafeRawBufferPointer(rebasing: line[r.start..<r.end]))
+        return keys.withUnsafeBufferPointer { ks in
+            for k in 0..<ks.count where ks[k].length == n && ks[k].word0 == w0 && ks[k].word1 == w1 {
+                if n <= 16 { return k }
+                if longKeyBytes[k].elementsEqual(UnsafeRawBufferPointer(rebasing: line[r.start..<r.end])) { return k }
+            }
+            return nil
         }
-        return nil
     }
 
     private func assignValue(_ s: inout Scanner, _ line: UnsafeRawBufferPointer, _ field: EventField,

@@ -72,7 +72,7 @@ public struct TimestampParser: Sendable {
     }
 
     private func parseISO(_ p: UnsafeRawBufferPointer) -> Result<Timestamp, TimestampError> {
-        let bad = TimestampError("not an RFC 3339 time: '\(excerpt(p))'")
+        func bad() -> TimestampError { TimestampError("not an RFC 3339 time: '\(excerpt(p))'") }
         var i = 0
         func num(_ width: Int) -> Int? {
             guard i + width <= p.count else { return nil }
@@ -90,17 +90,17 @@ public struct TimestampParser: Sendable {
             i += 1; return true
         }
         guard let y = num(4), expect(UInt8(ascii: "-")), let mo = num(2), expect(UInt8(ascii: "-")), let d = num(2) else {
-            return .failure(bad)
+            return .failure(bad())
         }
         var civil = CivilTime(year: y, month: mo, day: d)
         if i < p.count {
-            guard p[i] == UInt8(ascii: "T") || p[i] == UInt8(ascii: "t") || p[i] == UInt8(ascii: " ") else { return .failure(bad) }
+            guard p[i] == UInt8(ascii: "T") || p[i] == UInt8(ascii: "t") || p[i] == UInt8(ascii: " ") else { return .failure(bad()) }
             i += 1
-            guard let h = num(2), expect(UInt8(ascii: ":")), let mi = num(2) else { return .failure(bad) }
+            guard let h = num(2), expect(UInt8(ascii: ":")), let mi = num(2) else { return .failure(bad()) }
             civil.hour = h; civil.minute = mi
             if i < p.count && p[i] == UInt8(ascii: ":") {
                 i += 1
-                guard let s = num(2) else { return .failure(bad) }
+                guard let s = num(2) else { return .failure(bad()) }
                 civil.second = s
                 if i < p.count && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
                     i += 1
@@ -109,7 +109,7 @@ public struct TimestampParser: Sendable {
                         if fd < 3 { ms = ms * 10 + Int(p[i] &- 48) }
                         fd += 1; i += 1
                     }
-                    guard fd > 0 else { return .failure(bad) }
+                    guard fd > 0 else { return .failure(bad()) }
                     var scale = fd
                     while scale < 3 { ms *= 10; scale += 1 }
                     civil.millisecond = ms
@@ -126,19 +126,19 @@ public struct TimestampParser: Sendable {
         } else if p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") {
             let sign = p[i] == UInt8(ascii: "-") ? -1 : 1
             i += 1
-            guard let oh = num(2) else { return .failure(bad) }
+            guard let oh = num(2) else { return .failure(bad()) }
             var om = 0
             if i < p.count {
                 _ = expect(UInt8(ascii: ":"))
-                guard let m = num(2) else { return .failure(bad) }
+                guard let m = num(2) else { return .failure(bad()) }
                 om = m
             }
             guard oh <= 23, om <= 59 else { return .failure(.init("bad UTC offset in '\(excerpt(p))'")) }
             offset = sign * (oh * 3600 + om * 60)
         } else {
-            return .failure(bad)
+            return .failure(bad())
         }
-        guard i == p.count else { return .failure(bad) }
+        guard i == p.count else { return .failure(bad()) }
         return .success(Timestamp(milliseconds: civil.epochMilliseconds(utcOffsetSeconds: offset)))
     }
 
@@ -147,7 +147,7 @@ public struct TimestampParser: Sendable {
 
     /// `dd/Mon/yyyy:HH:MM:SS ±hhmm` (the zone may be missing: then naiveZone applies).
     private func parseAccessLog(_ p: UnsafeRawBufferPointer) -> Result<Timestamp, TimestampError> {
-        let bad = TimestampError("not an access-log time: '\(excerpt(p))' (expected dd/Mon/yyyy:HH:MM:SS +hhmm)")
+        func bad() -> TimestampError { TimestampError("not an access-log time: '\(excerpt(p))' (expected dd/Mon/yyyy:HH:MM:SS +hhmm)") }
         func n(_ at: Int, _ w: Int) -> Int? {
             guard at + w <= p.count else { return nil }
             var v = 0
@@ -156,7 +156,7 @@ public struct TimestampParser: Sendable {
         }
         guard p.count >= 20, let d = n(0, 2), let y = n(7, 4), p[11] == UInt8(ascii: ":"), let h = n(12, 2),
               p[14] == UInt8(ascii: ":"), let mi = n(15, 2), p[17] == UInt8(ascii: ":"), let s = n(18, 2) else {
-            return .failure(bad)
+            return .failure(bad())
         }
         let key = UInt32(p[3]) << 16 | UInt32(p[4]) << 8 | UInt32(p[5])
         guard let mIndex = Self.months.firstIndex(of: key) else { return .failure(.init("unknown month in '\(excerpt(p))'")) }
@@ -167,7 +167,7 @@ public struct TimestampParser: Sendable {
             offset = naiveZone.utcOffsetSeconds(atLocal: civil)
         } else {
             guard p.count == 26, p[20] == UInt8(ascii: " "), p[21] == UInt8(ascii: "+") || p[21] == UInt8(ascii: "-"),
-                  let oh = n(22, 2), let om = n(24, 2), oh <= 23, om <= 59 else { return .failure(bad) }
+                  let oh = n(22, 2), let om = n(24, 2), oh <= 23, om <= 59 else { return .failure(bad()) }
             offset = (p[21] == UInt8(ascii: "-") ? -1 : 1) * (oh * 3600 + om * 60)
         }
         return .success(Timestamp(milliseconds: civil.epochMilliseconds(utcOffsetSeconds: offset)))

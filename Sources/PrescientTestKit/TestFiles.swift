@@ -1,0 +1,39 @@
+import Foundation
+
+/// Paths the tests need: the shared real data sets and scratch directories.
+public enum TestFiles {
+    /// The repository root, found from this source file's location.
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// `../shared/data` next to the repository, or `$PRESCIENT_DATA` when set.
+    public static var sharedData: String {
+        if let d = ProcessInfo.processInfo.environment["PRESCIENT_DATA"] { return d }
+        return URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
+    }
+
+    public static func sharedDataFile(_ relative: String) -> String { sharedData + "/" + relative }
+
+    /// A fresh empty directory under the system's temporary directory.
+    public static func scratchDirectory(_ label: String = "test") -> String {
+        let path = NSTemporaryDirectory() + "prescient-\(label)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes `bytes` to a new file in a scratch directory and returns its path.
+    public static func write(_ bytes: [UInt8], name: String) -> String {
+        let path = scratchDirectory("file") + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    public static func write(_ text: String, name: String) -> String { write(Array(text.utf8), name: name) }
+
+    public static func read(_ path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import PrescientCore
+import PrescientRuntime
+import PrescientSim
+
+// Benchmarks, built in release mode (scripts/bench.sh). Each prints its figure next to a baseline
+// measured in the same run, because ratios survive a noisy machine better than absolute times.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first ?? "all"
+let known = ["parse", "generate", "all"]
+guard known.contains(which) else {
+    FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
+    exit(64)
+}
+
+func option(_ name: String, _ d: Int) -> Int {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return d }
+    return v
+}
+
+if which == "parse" || which == "all" { ParseBenchmark.run(events: option("--events", 1_000_000)) }
+if which == "generate" || which == "all" { GenerateBenchmark.run(users: option("--users", 1_000_000), days: 7) }
