@@ -33,7 +33,8 @@ public enum TestFiles {
 
     public static func write(_ text: String, name: String) -> String { write(Array(text.utf8), name: name) }
 
+    /// The file's text; invalid UTF-8 (a rejects file keeps the bytes it was given) shows as U+FFFD.
     public static func read(_ path: String) -> String {
-        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }

@@ -46,10 +46,10 @@ public struct IngestSummary: Sendable, Equatable {
                 .map { "\($0.key) \($0.value)" }
             s += " (\(parts.joined(separator: ", ")))"
         }
-        if stoppedEarly { s += "; stopped at the first rejection (--strict), nothing applied" }
-        if exceededMaxRejects { s += "; too many rejections, nothing applied" }
         let rate = seconds > 0 ? Double(records) / seconds : 0
         s += " in \(Formatting.seconds(seconds)) (\(Formatting.rate(rate)) records/s)"
+        if stoppedEarly { s += "; stopped at the first rejection (--strict), nothing applied" }
+        if exceededMaxRejects { s += "; too many rejections, nothing applied" }
         return s
     }
 }

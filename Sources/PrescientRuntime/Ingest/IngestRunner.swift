@@ -154,7 +154,7 @@ public final class IngestRunner {
             let ok = pending.withUnsafeBytes { rb in reject(pendingLine, FieldError("line", "truncated: quoted field not closed at the end of the file"), rb) }
             if !ok { return false }
         }
-        if !batch.isEmpty { try sink.write(batch); summary.accepted += batch.count; batch.removeAll() }
+        if !batch.isEmpty { try sink.write(batch); batch.removeAll() }
         onProgress(source.position, source.size, summary)
         return true
     }
@@ -165,7 +165,7 @@ public final class IngestRunner {
         case .failure(let e): return reject(line, e, bytes)
         case .success(let r):
             switch normalizer.normalize(r, labels: labels) {
-            case .success(let event): batch.append(event); return true
+            case .success(let event): batch.append(event); summary.accepted += 1; return true
             case .failure(let e): return reject(line, e, bytes)
             }
         }
@@ -174,7 +174,6 @@ public final class IngestRunner {
     private func flushIfFull(_ batch: inout [Event], _ sink: EventSink, _ source: ByteSource) throws(RuntimeError) {
         guard batch.count >= options.batchSize else { return }
         try sink.write(batch)
-        summary.accepted += batch.count
         batch.removeAll(keepingCapacity: true)
         onProgress(source.position, source.size, summary)
     }
