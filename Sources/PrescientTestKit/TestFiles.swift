@@ -9,10 +9,13 @@ public enum TestFiles {
         return url.path
     }()
 
-    /// `../shared/data` next to the repository, or `$PRESCIENT_DATA` when set.
+    /// The shared real data sets: `$PRESCIENT_DATA` when set, else `../shared/data` next to the
+    /// repository, else the workplace's `/work/shared/data` (CI may clone elsewhere).
     public static var sharedData: String {
         if let d = ProcessInfo.processInfo.environment["PRESCIENT_DATA"] { return d }
-        return URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
+        let sibling = URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
+        if FileManager.default.fileExists(atPath: sibling) { return sibling }
+        return "/work/shared/data"
     }
 
     public static func sharedDataFile(_ relative: String) -> String { sharedData + "/" + relative }
@@ -27,7 +30,7 @@ public enum TestFiles {
     /// Writes `bytes` to a new file in a scratch directory and returns its path.
     public static func write(_ bytes: [UInt8], name: String) -> String {
         let path = scratchDirectory("file") + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

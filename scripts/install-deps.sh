@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Prescient builds and tests against (run as root on Debian 12).
+# Skips apt entirely when everything is already there.
+set -euo pipefail
+packages=(libyaml-dev libgeoip-dev geoip-database zlib1g-dev libsqlite3-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# End-to-end checks of the built binary as a user runs it: exit codes, quiet output when piped,
+# same seed same bytes. Usage: scripts/smoke.sh PATH/TO/prescient
+set -uo pipefail
+bin=${1:-.build/release/prescient}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+expect() { # expect STATUS DESCRIPTION -- COMMAND...
+  local want=$1 what=$2; shift 3
+  "$@" >"$dir/out" 2>"$dir/err"; local got=$?
+  if [ "$got" != "$want" ]; then echo "FAIL: $what: exit $got, wanted $want"; sed 's/^/  /' "$dir/err" | head -5; fail=1
+  else echo "ok: $what (exit $got)"; fi
+}
+expect 64 "no arguments" -- "$bin"
+expect 64 "unknown option" -- "$bin" ingest --nope x
+expect 66 "missing input" -- "$bin" ingest "$dir/missing.jsonl"
+printf '{"ts":"2026-03-02T00:00:00Z","user":"a","region":"eu-west","feature":"video"}\n{"ts":"bad"}\n' > "$dir/bad.jsonl"
+expect 65 "bad data" -- "$bin" ingest "$dir/bad.jsonl"
+grep -q "bad.jsonl:2: ts: not a timestamp: 'bad'" "$dir/err" || { echo "FAIL: rejection message"; fail=1; }
+grep -q $'\r' "$dir/err" && { echo "FAIL: progress written while piped"; fail=1; }
+expect 0 "tolerated bad data" -- "$bin" ingest "$dir/bad.jsonl" --max-rejects 1
+expect 0 "generate" -- "$bin" generate --users 2000 --days 2 --seed 9 --out "$dir/a"
+expect 0 "generate again" -- "$bin" generate --users 2000 --days 2 --seed 9 --out "$dir/b"
+for f in events.jsonl users.csv demand.csv covariates.csv segments.csv manifest.json; do
+  cmp -s "$dir/a/$f" "$dir/b/$f" || { echo "FAIL: $f differs for the same seed"; fail=1; }
+done
+expect 0 "ingest generated" -- "$bin" ingest "$dir/a/events.jsonl"
+expect 0 "config show" -- "$bin" config show
+"$bin" config show > "$dir/c.yaml"
+expect 0 "config check" -- "$bin" config check "$dir/c.yaml"
+printf 'scaling:\n  cooldwn: 5s\n' > "$dir/bad.yaml"
+expect 65 "config check with a mistake" -- "$bin" config check "$dir/bad.yaml"
+grep -q "bad.yaml:2: scaling.cooldwn: unknown key (did you mean 'cooldown'?)" "$dir/err" || { echo "FAIL: config message"; fail=1; }
+exit $fail
