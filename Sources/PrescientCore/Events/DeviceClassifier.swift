@@ -19,15 +19,44 @@ public enum DeviceClassifier {
                                         "opera mini", "iemobile", "symbian"]
 
     public static func classify(_ userAgent: some StringProtocol) -> DeviceClass {
-        let ua = userAgent.lowercased()
-        if ua.isEmpty || ua == "-" { return .unknown }
-        if botMarkers.contains(where: ua.contains) { return .bot }
-        if tvMarkers.contains(where: ua.contains) { return .tv }
-        if tabletMarkers.contains(where: ua.contains) { return .tablet }
-        if ua.contains("android") && !ua.contains("mobile") { return .tablet }
-        if mobileMarkers.contains(where: ua.contains) { return .mobile }
-        if ua.hasPrefix("mozilla") || ua.hasPrefix("opera") || ua.contains("windows") || ua.contains("macintosh")
-            || ua.contains("x11") || ua.contains("linux") { return .desktop }
+        // ASCII-lowercased bytes and a byte-level substring search: user agents are ASCII in
+        // practice, and String.contains is far slower than this on the ingest hot path.
+        let ua: [UInt8] = userAgent.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        if ua.isEmpty || ua == [UInt8(ascii: "-")] { return .unknown }
+        func has(_ markers: [[UInt8]]) -> Bool { markers.contains { contains(ua, $0) } }
+        if has(botBytes) { return .bot }
+        if has(tvBytes) { return .tv }
+        if has(tabletBytes) { return .tablet }
+        if contains(ua, android) && !contains(ua, mobile) { return .tablet }
+        if has(mobileBytes) { return .mobile }
+        if starts(ua, mozilla) || starts(ua, opera) || has(desktopBytes) { return .desktop }
         return .unknown
+    }
+
+    private static let botBytes = botMarkers.map { Array($0.utf8) }
+    private static let tvBytes = tvMarkers.map { Array($0.utf8) }
+    private static let tabletBytes = tabletMarkers.map { Array($0.utf8) }
+    private static let mobileBytes = mobileMarkers.map { Array($0.utf8) }
+    private static let desktopBytes = ["windows", "macintosh", "x11", "linux"].map { Array($0.utf8) }
+    private static let android = Array("android".utf8), mobile = Array("mobile".utf8)
+    private static let mozilla = Array("mozilla".utf8), opera = Array("opera".utf8)
+
+    private static func starts(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        hay.count >= needle.count && hay[0..<needle.count].elementsEqual(needle)
+    }
+
+    private static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, hay.count >= needle.count else { return false }
+        let last = hay.count - needle.count
+        var i = 0
+        while i <= last {
+            if hay[i] == first {
+                var j = 1
+                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }

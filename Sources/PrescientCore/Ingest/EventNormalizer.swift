@@ -7,6 +7,8 @@ public struct EventNormalizer: Sendable {
     public let resolver: RegionResolver
     public let features: FeatureRules
     private var regionCache: [String: String] = [:]
+    /// Device class per user agent: logs repeat a few thousand agents millions of times.
+    private var deviceCache: [String: DeviceClass] = [:]
     private static let cacheLimit = 1 << 16
     /// Longest accepted user id, feature or region name, bytes.
     public static let maxNameBytes = 256
@@ -22,16 +24,18 @@ public struct EventNormalizer: Sendable {
         guard user.utf8.count <= Self.maxNameBytes else {
             return .failure(FieldError(labels[.user], "longer than \(Self.maxNameBytes) bytes"))
         }
+        // Cache key for a derived region: the country (prefixed, never a host name) or the client.
+        let cacheKey: String? = raw.region != nil ? nil : raw.country.map { "\u{1}" + $0 } ?? raw.client ?? raw.user
         let region: String
-        if raw.region == nil, raw.country == nil, let client = raw.client ?? raw.user, let cached = regionCache[client] {
+        if let key = cacheKey, let cached = regionCache[key] {
             region = cached
         } else {
             switch resolver.resolve(region: raw.region, country: raw.country, client: raw.client ?? raw.user, labels: labels) {
             case .success(let r):
                 region = r
-                if raw.region == nil, raw.country == nil, let client = raw.client ?? raw.user {
+                if let key = cacheKey {
                     if regionCache.count >= Self.cacheLimit { regionCache.removeAll(keepingCapacity: true) }
-                    regionCache[client] = r
+                    regionCache[key] = r
                 }
             case .failure(let e): return .failure(e)
             }
@@ -52,7 +56,11 @@ public struct EventNormalizer: Sendable {
             }
             device = parsed
         } else if let a = raw.agent {
-            device = DeviceClassifier.classify(a)
+            if let cached = deviceCache[a] { device = cached } else {
+                device = DeviceClassifier.classify(a)
+                if deviceCache.count >= Self.cacheLimit { deviceCache.removeAll(keepingCapacity: true) }
+                deviceCache[a] = device
+            }
         } else {
             device = .unknown
         }
