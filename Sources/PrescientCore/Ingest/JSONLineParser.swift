@@ -17,7 +17,9 @@ public struct JSONLineParser: Sendable {
         var rank: UInt64
     }
 
+    /// Sorted by length; `keysByLength[n]` is the index range of keys of length n (n < 32).
     private let keys: [Key]
+    private let keysByLength: [Range<Int>]
     /// The full bytes of keys longer than 16 bytes, by key index (empty for short keys).
     private let longKeyBytes: [[UInt8]]
     private let keyLabels: [String]
@@ -37,9 +39,15 @@ public struct JSONLineParser: Sendable {
                 labels.append(name)
             }
         }
-        self.keys = keys
-        self.longKeyBytes = long
-        self.keyLabels = labels
+        let order = keys.indices.sorted { (keys[$0].length, $0) < (keys[$1].length, $1) }
+        self.keys = order.map { keys[$0] }
+        self.longKeyBytes = order.map { long[$0] }
+        self.keyLabels = order.map { labels[$0] }
+        self.keysByLength = (0..<32).map { n in
+            let lo = order.firstIndex { keys[$0].length >= n } ?? order.count
+            let hi = order.firstIndex { keys[$0].length > n } ?? order.count
+            return lo..<hi
+        }
         self.timestamps = timestamps
         self.labels = FieldLabels(mapping: mapping)
     }
@@ -111,8 +119,9 @@ public struct JSONLineParser: Sendable {
         let n = r.end - r.start
         guard n > 0, !r.escaped else { return nil }
         let (w0, w1) = JSONLineParser.words(UnsafeRawBufferPointer(rebasing: line[r.start..<r.end]))
+        let candidates = n < 32 ? keysByLength[n] : 0..<keys.count
         return keys.withUnsafeBufferPointer { ks in
-            for k in 0..<ks.count where ks[k].length == n && ks[k].word0 == w0 && ks[k].word1 == w1 {
+            for k in candidates where ks[k].length == n && ks[k].word0 == w0 && ks[k].word1 == w1 {
                 if n <= 16 { return k }
                 if longKeyBytes[k].elementsEqual(UnsafeRawBufferPointer(rebasing: line[r.start..<r.end])) { return k }
             }
