@@ -26,6 +26,9 @@ for f in events.jsonl users.csv demand.csv covariates.csv segments.csv manifest.
   cmp -s "$dir/a/$f" "$dir/b/$f" || { echo "FAIL: $f differs for the same seed"; fail=1; }
 done
 expect 0 "ingest generated" -- "$bin" ingest "$dir/a/events.jsonl"
+gzip -c "$dir/a/events.jsonl" > "$dir/events.gz"
+expect 0 "ingest gzip from stdin" -- sh -c "\"$bin\" ingest - < \"$dir/events.gz\""
+grep -q "rejected 0" "$dir/err" || { echo "FAIL: stdin ingest summary"; fail=1; }
 expect 0 "config show" -- "$bin" config show
 "$bin" config show > "$dir/c.yaml"
 expect 0 "config check" -- "$bin" config check "$dir/c.yaml"
