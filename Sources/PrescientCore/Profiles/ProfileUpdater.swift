@@ -1,0 +1,141 @@
+/// Applies events to user profiles: pure, deterministic, idempotent for a re-delivered event.
+///
+/// Per event (all weights in active minutes, `m = max(duration, 6 s) / 60`):
+/// 1. a re-delivered event (its `EventHash` is among the user's recent ones) is a `.duplicate`;
+///    an event more than `lateBoundSeconds` older than the user's newest, or older than what the
+///    duplicate check still remembers, is `.late`: counted and reported by the caller, never merged;
+/// 2. a newer event moves `lastSeen` forward and scales every decayed field by
+///    `d(Δ) = 2^(−Δ / halfLife)`; an older one (within the bound) enters with weight `d(lastSeen − t)`;
+/// 3. the session's minutes go to the local hour-of-week bins they cover (region's UTC offset),
+///    and to the region, device and feature mixes; resources use the event's own `cpu_ms`,
+///    `mem_mb` and `bytes` when present, else the feature's configured cost per active minute.
+public struct ProfileUpdater: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case applied
+        case duplicate
+        case late(String)
+    }
+
+    public let halfLifeSeconds: Double
+    public let lateBoundSeconds: Double
+    public let offsets: RegionOffsets
+    public let covariates: CovariateTable
+    private let featureCosts: [String: FeatureCost]
+    /// Shortest activity an event counts for, seconds.
+    public static let minimumActiveSeconds = 6.0
+
+    public init(config: PrescientConfig, offsets: RegionOffsets = .utc, covariates: CovariateTable = CovariateTable()) {
+        halfLifeSeconds = config.profiles.halfLifeDays * 86_400
+        lateBoundSeconds = config.ingest.lateBoundSeconds
+        self.offsets = offsets
+        self.covariates = covariates
+        var costs: [String: FeatureCost] = [:]
+        for f in config.features { costs[f.name] = f.cost }
+        featureCosts = costs
+    }
+
+    /// `2^(−seconds / halfLife)`.
+    @inline(__always)
+    public func decay(seconds: Double) -> Double { _exp2(-seconds / halfLifeSeconds) }
+
+    /// Applies `event` to `profile` (which must be the event's user's). A new user starts from
+    /// `UserProfile(user:at:)`.
+    public func apply(_ event: Event, to p: inout UserProfile) -> Outcome {
+        let hash = EventHash.of(event)
+        if p.events > 0 {
+            if p.recent.contains(where: { $0.hash == hash }) { return .duplicate }
+            let age = Double(p.lastSeen.milliseconds - event.time.milliseconds) / 1000
+            if age > lateBoundSeconds {
+                return .late("\(Int(age)) s older than the user's newest event (bound \(Int(lateBoundSeconds)) s)")
+            }
+            if let floor = p.recentFloor, event.time <= floor {
+                return .late("older than the duplicate check still remembers for this user")
+            }
+        } else {
+            p.firstSeen = event.time
+            p.lastSeen = event.time
+        }
+        if event.time > p.lastSeen {
+            rescale(&p, by: Float(decay(seconds: Double(event.time.milliseconds - p.lastSeen.milliseconds) / 1000)))
+            p.lastSeen = event.time
+        }
+        if event.time < p.firstSeen { p.firstSeen = event.time }
+        let weight = event.time < p.lastSeen ? decay(seconds: Double(p.lastSeen.milliseconds - event.time.milliseconds) / 1000) : 1
+        let seconds = max(event.durationSeconds, Self.minimumActiveSeconds)
+        let minutes = seconds / 60
+        let w = Float(weight * minutes)
+
+        spreadOverHours(event, seconds: seconds, weight: weight, into: &p.rhythm)
+        _ = add(event.region, w, to: &p.regions, limit: Int.max)
+        p.devices[DeviceClass.allCases.firstIndex(of: event.device) ?? 0] += w
+        p.otherFeatures += add(event.feature, w, to: &p.features, limit: UserProfile.maxFeatures)
+
+        let cost = featureCosts[event.feature]
+        let cpu = event.resources.cpuMilliseconds.map { $0 / seconds } ?? cost?.cpuMillicores ?? 0
+        let memory = event.resources.memoryMiB ?? cost?.memoryMiB ?? 0
+        let network = event.bytes > 0 ? Double(event.bytes) * 8 / 1000 / seconds : (cost?.networkKbps ?? 0)
+        let wm = weight * minutes
+        p.cpuMillicoreMinutes += wm * cpu
+        p.memoryMiBMinutes += wm * memory
+        p.networkKbpsMinutes += wm * network
+
+        if let c = covariates.isEmpty ? nil : covariates.at(region: event.region, event.time) {
+            p.covariateMinutes += w
+            if c.rainMillimetres > 0 { p.rainMinutes += w }
+            if c.event != nil { p.eventMinutes += w }
+        }
+
+        p.recent.append(RecentEvent(hash: hash, time: event.time))
+        if p.recent.count > UserProfile.maxRecent, let oldest = p.recent.indices.min(by: { p.recent[$0].time < p.recent[$1].time }) {
+            let removed = p.recent.remove(at: oldest)
+            p.recentFloor = max(p.recentFloor ?? removed.time, removed.time)
+        }
+        p.events += 1
+        return .applied
+    }
+
+    private func rescale(_ p: inout UserProfile, by f: Float) {
+        guard f < 1 else { return }
+        for i in p.rhythm.indices { p.rhythm[i] *= f }
+        for i in p.regions.indices { p.regions[i].weight *= f }
+        for i in p.devices.indices { p.devices[i] *= f }
+        for i in p.features.indices { p.features[i].weight *= f }
+        p.otherFeatures *= f
+        let d = Double(f)
+        p.cpuMillicoreMinutes *= d; p.memoryMiBMinutes *= d; p.networkKbpsMinutes *= d
+        p.rainMinutes *= f; p.eventMinutes *= f; p.covariateMinutes *= f
+    }
+
+    /// Adds `weight × minutes` to the local hour-of-week bins the session covers.
+    private func spreadOverHours(_ e: Event, seconds: Double, weight: Double, into rhythm: inout [Float]) {
+        let offset = offsets.offsetSeconds(region: e.region, at: e.time)
+        var start = Double(e.time.milliseconds) / 1000 + Double(offset)
+        var remaining = seconds
+        var guardSteps = 0
+        while remaining > 0 && guardSteps < 170 {
+            let hourStart = (start / 3600).rounded(.down) * 3600
+            let inThisHour = min(remaining, hourStart + 3600 - start)
+            let day = Int64((hourStart / 86_400).rounded(.down))
+            let weekday = Int(((day + 3) % 7 + 7) % 7)
+            let hour = Int((hourStart - Double(day) * 86_400) / 3600)
+            rhythm[weekday * 24 + hour] += Float(weight * inThisHour / 60)
+            remaining -= inThisHour
+            start = hourStart + 3600
+            guardSteps += 1
+        }
+    }
+
+    /// Adds weight to a named entry. When the list is full, the new name replaces the lightest
+    /// entry only if it outweighs it; returns the weight that found no place (for "other").
+    private func add(_ name: String, _ w: Float, to list: inout [WeightedName], limit: Int) -> Float {
+        if let i = list.firstIndex(where: { $0.name == name }) { list[i].weight += w; return 0 }
+        if list.count < limit { list.append(WeightedName(name, w)); return 0 }
+        guard let j = list.indices.min(by: { list[$0].weight < list[$1].weight }) else { return w }
+        if w > list[j].weight {
+            let displaced = list[j].weight
+            list[j] = WeightedName(name, w)
+            return displaced
+        }
+        return w
+    }
+}

@@ -1,0 +1,103 @@
+/// Everything Prescient knows about one user's behaviour, updated event by event.
+///
+/// Decayed quantities are stored *as of `lastSeen`*: an event at time t contributes
+/// `w × 2^(−(lastSeen − t) / halfLife)`, and when `lastSeen` advances every decayed field is
+/// multiplied by the same factor. Addition commutes, so the state does not depend on the order
+/// events arrive in (up to rounding). To compare users at a common instant `now`, scale by
+/// `decay(now − lastSeen)`; shapes (normalised mixes and rhythms) need no scaling.
+///
+/// Size: ~1.3 KB in memory for a typical user (the 168-bin rhythm is 672 B, the duplicate-check
+/// ring up to 512 B).
+public struct UserProfile: Sendable, Equatable {
+    public var user: String
+    public var firstSeen: Timestamp
+    /// The newest event time applied; the reference time of every decayed field.
+    public var lastSeen: Timestamp
+    /// Events applied, all time (not decayed).
+    public var events: Int64
+
+    /// Decayed active minutes per hour of the week in the local time of the region the user was in
+    /// (bin 0 = Monday 00:00–00:59), 168 bins. Sessions are spread over the hours they cover.
+    public var rhythm: [Float]
+    /// Decayed active minutes per region, by region name.
+    public var regions: [WeightedName]
+    /// Decayed active minutes per device class, indexed by `DeviceClass.allCases` order.
+    public var devices: [Float]
+    /// Decayed active minutes of the user's top features (at most `UserProfile.maxFeatures`);
+    /// the rest of the weight is in `otherFeatures`.
+    public var features: [WeightedName]
+    public var otherFeatures: Float
+    /// Decayed resource totals: CPU millicore-minutes, memory MiB-minutes, network kbit/s-minutes.
+    /// Divided by the decayed active minutes (Σ rhythm) they give the cost per active minute.
+    public var cpuMillicoreMinutes: Double
+    public var memoryMiBMinutes: Double
+    public var networkKbpsMinutes: Double
+    /// Decayed active minutes in rainy and in scheduled-event hours, where covariates were given.
+    public var rainMinutes: Float
+    public var eventMinutes: Float
+    /// Minutes with covariate data at all (so sensitivities can tell "dry" from "unknown").
+    public var covariateMinutes: Float
+
+    /// The segment the latest segmentation put the user in.
+    public var segment: Int32?
+    /// Predicted usage for the coming hours (filled by the forecaster).
+    public var prediction: UsagePrediction?
+
+    /// Recently applied events (hash, time), newest kept, for idempotent re-delivery.
+    public var recent: [RecentEvent]
+    /// Events at or before this time can no longer be checked against `recent`: treated as late.
+    public var recentFloor: Timestamp?
+
+    public static let hoursPerWeek = 168
+    public static let maxFeatures = 8
+    public static let maxRecent = 32
+
+    public init(user: String, at t: Timestamp) {
+        self.user = user
+        firstSeen = t; lastSeen = t; events = 0
+        rhythm = [Float](repeating: 0, count: Self.hoursPerWeek)
+        regions = []
+        devices = [Float](repeating: 0, count: DeviceClass.allCases.count)
+        features = []; otherFeatures = 0
+        cpuMillicoreMinutes = 0; memoryMiBMinutes = 0; networkKbpsMinutes = 0
+        rainMinutes = 0; eventMinutes = 0; covariateMinutes = 0
+        recent = []
+    }
+
+    /// Decayed active minutes (the weight every mix is a share of).
+    public var activeMinutes: Double { rhythm.reduce(0) { $0 + Double($1) } }
+
+    /// Expected cost per active minute (millicores, MiB, kbit/s); zero before any activity.
+    public var costPerActiveMinute: FeatureCost {
+        let m = activeMinutes
+        guard m > 0 else { return FeatureCost(cpuMillicores: 0, memoryMiB: 0, networkKbps: 0) }
+        return FeatureCost(cpuMillicores: cpuMillicoreMinutes / m, memoryMiB: memoryMiBMinutes / m, networkKbps: networkKbpsMinutes / m)
+    }
+
+    /// The region with the most activity.
+    public var mainRegion: String? { regions.max { $0.weight < $1.weight }?.name }
+}
+
+/// A name with a decayed weight (a region, a feature).
+public struct WeightedName: Sendable, Equatable {
+    public var name: String
+    public var weight: Float
+    public init(_ name: String, _ weight: Float) { self.name = name; self.weight = weight }
+}
+
+/// An applied event remembered for duplicate detection.
+public struct RecentEvent: Sendable, Equatable {
+    public var hash: UInt64
+    public var time: Timestamp
+    public init(hash: UInt64, time: Timestamp) { self.hash = hash; self.time = time }
+}
+
+/// A user's predicted usage: active minutes per step from `start`.
+public struct UsagePrediction: Sendable, Equatable {
+    public var start: Timestamp
+    public var stepSeconds: Int32
+    public var values: [Float]
+    public init(start: Timestamp, stepSeconds: Int32, values: [Float]) {
+        self.start = start; self.stepSeconds = stepSeconds; self.values = values
+    }
+}
