@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CGeoIP", pkgConfig: "geoip", providers: [.apt(["libgeoip-dev", "geoip-database"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Pure domain logic: no I/O, no wall clock, no globals.
         .target(name: "PrescientCore"),
@@ -26,23 +27,25 @@ let package = Package(
         // Adapters, one per real system.
         .target(name: "PrescientYAML", dependencies: ["PrescientCore", "CYAML"]),
         .target(name: "PrescientGeoIP", dependencies: ["PrescientCore", "CGeoIP"]),
+        .target(name: "PrescientSQLite", dependencies: ["PrescientCore", "PrescientRuntime", "CSQLite"]),
         // Synthetic population and (later) the simulated cloud.
         .target(name: "PrescientSim", dependencies: ["PrescientCore"]),
         // Doubles for tests, shipped like swift-log's InMemoryLogging.
         .target(name: "PrescientTestKit", dependencies: ["PrescientCore", "PrescientRuntime"]),
         // Commands: argument parsing and wiring only.
         .target(name: "PrescientCLI", dependencies: [
-            "PrescientCore", "PrescientRuntime", "PrescientYAML", "PrescientGeoIP", "PrescientSim",
+            "PrescientCore", "PrescientRuntime", "PrescientYAML", "PrescientGeoIP", "PrescientSQLite", "PrescientSim",
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [
-            "PrescientCore", "PrescientRuntime", "PrescientSim",
+            "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientSim",
         ]),
 
         .testTarget(name: "PrescientCoreTests", dependencies: ["PrescientCore", "PrescientTestKit"]),
         .testTarget(name: "PrescientRuntimeTests", dependencies: ["PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientYAMLTests", dependencies: ["PrescientYAML", "PrescientCore"]),
         .testTarget(name: "PrescientGeoIPTests", dependencies: ["PrescientGeoIP", "PrescientCore"]),
+        .testTarget(name: "PrescientSQLiteTests", dependencies: ["PrescientSQLite", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientSimTests", dependencies: ["PrescientSim", "PrescientCore", "PrescientTestKit"]),
         .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientTestKit"]),
     ],

@@ -7,7 +7,8 @@ public enum Prescient {
     public static let version = "0.1.0"
 
     public static let commands: [any Command] = [
-        GenerateCommand(), IngestCommand(), ConfigCheckCommand(), ConfigShowCommand(),
+        GenerateCommand(), IngestCommand(), ProfilesShowCommand(), ProfilesListCommand(), ProfilesExportCommand(),
+        SegmentsCommand(), ConfigCheckCommand(), ConfigShowCommand(),
     ]
 
     public static var overview: String {

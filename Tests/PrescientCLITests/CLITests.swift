@@ -3,10 +3,17 @@ import PrescientCLI
 import PrescientTestKit
 import Testing
 
-/// Runs `prescient ARGS` in-process; returns the exit status and what it printed.
+/// Runs `prescient ARGS` in-process; returns the exit status and what it printed. Unless the
+/// environment names one, each call gets a fresh data directory (so stores never leak between tests).
 func prescient(_ args: String..., terminal: Bool = false, environment: [String: String] = [:]) -> (status: Int32, out: String, err: String) {
+    prescient(args, terminal: terminal, environment: environment)
+}
+
+func prescient(_ args: [String], terminal: Bool = false, environment: [String: String] = [:]) -> (status: Int32, out: String, err: String) {
     let console = RecordingConsole(errIsTerminal: terminal)
-    let status = Prescient.run(args, context: CommandContext(console: console, environment: environment))
+    var env = environment
+    if env["PRESCIENT_DATA_DIR"] == nil { env["PRESCIENT_DATA_DIR"] = TestFiles.scratchDirectory("data") }
+    let status = Prescient.run(args, context: CommandContext(console: console, environment: env))
     return (status, console.stdout, console.stderr)
 }
 
@@ -16,15 +23,12 @@ func prescient(_ args: String..., terminal: Bool = false, environment: [String: 
         #expect(r.status == 64 && r.err.contains("usage: prescient <command>") && r.err.contains("generate"))
     }
 
-    @Test(arguments: ["generate", "ingest", "config check", "config show"])
+    @Test(arguments: ["generate", "ingest", "profiles show", "profiles list", "profiles export", "segments", "config check", "config show"])
     func everyCommandHasHelpWithExamples(_ name: String) {
-        let r = Prescient.run(name.split(separator: " ").map(String.init) + ["--help"],
-                              context: CommandContext(console: RecordingConsole()))
-        #expect(r == 0)
-        let console = RecordingConsole()
-        _ = Prescient.run(name.split(separator: " ").map(String.init) + ["--help"], context: CommandContext(console: console))
-        #expect(console.stdout.hasPrefix("usage: prescient \(name)"))
-        #expect(console.stdout.contains("Examples:\n  prescient \(name.split(separator: " ")[0])"))
+        let r = prescient(name.split(separator: " ").map(String.init) + ["--help"])
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix("usage: prescient \(name)"))
+        #expect(r.out.contains("Examples:\n  prescient \(name.split(separator: " ")[0])"))
     }
 
     @Test(arguments: [
@@ -46,10 +50,9 @@ func prescient(_ args: String..., terminal: Bool = false, environment: [String: 
         (["generate", "--users", "5", "--users", "6", "--out", "/tmp/x"], "prescient generate: --users given twice"),
     ])
     func usageMistakesExit64WithAReason(_ args: [String], _ message: String) {
-        let console = RecordingConsole()
-        let status = Prescient.run(args, context: CommandContext(console: console))
-        #expect(status == 64)
-        #expect(console.stderr.contains(message), "stderr: \(console.stderr.prefix(300))")
+        let r = prescient(args)
+        #expect(r.status == 64)
+        #expect(r.err.contains(message), "stderr: \(r.err.prefix(300))")
     }
 
     @Test func versionAndHelpExitZero() {

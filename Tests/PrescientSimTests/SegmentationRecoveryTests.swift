@@ -25,10 +25,13 @@ func syntheticProfiles(users: Int, days: Int, seed: UInt64) -> (profiles: [UserP
 }
 
 @Suite struct SegmentationRecoveryTests {
-    @Test(arguments: [UInt64(5), 21, 99])
+    @Test(arguments: [UInt64(5), 21])
     func recoversTheGroundTruthSegments(_ seed: UInt64) {
         let (profiles, truth, _) = syntheticProfiles(users: 3000, days: 7, seed: seed)
-        let out = Segmenter(seed: 3).run(profiles, now: monday.adding(seconds: 7 * 86_400))
+        // Smaller silhouette sample than the default: this runs unoptimised in debug builds.
+        var segmenter = Segmenter(seed: 3)
+        segmenter.silhouetteSize = 1000
+        let out = segmenter.run(profiles, now: monday.adding(seconds: 7 * 86_400))
         let labels = out.assignments.map { Int($0 ?? -1) }
         let ari = adjustedRandIndex(labels, truth)
         print("ARI \(ari), k \(out.segmentation.segments.count), silhouette \(out.segmentation.silhouette.sorted { $0.key < $1.key })")

@@ -1,27 +1,36 @@
 import PrescientCore
 import PrescientRuntime
+import PrescientSQLite
 
 /// `prescient ingest`: reads event files in any supported format, validates every record, and
 /// writes the accepted ones as canonical JSON Lines (the profile store joins in a later step).
 struct IngestCommand: Command {
     let name = "ingest"
-    let summary = "read events (JSON Lines, CSV/TSV, access logs), validate, normalise"
+    let summary = "read events (JSON Lines, CSV/TSV, access logs) into user profiles"
     let arguments = "FILE..."
     let options: [OptionSpec] = [
         OptionSpec("--format", value: "F", help: "jsonl, csv, tsv or clf (access log); default: detected from the first line"),
         OptionSpec("--map", value: "FIELD=COLUMN,...", help: "which input field feeds each event field: ts, user, region, feature, device, duration_s, bytes, cpu_ms, mem_mb, id, country, client, agent, path", repeatable: true),
         OptionSpec("--delimiter", value: "C", help: "field delimiter for csv/tsv: one character, or 'tab' (default ',' for csv, tab for tsv)"),
         OptionSpec("--tz", value: "ZONE", help: "time zone of timestamps written without an offset (default: ingest.time_zone, UTC)"),
-        OptionSpec("--out", value: "FILE", help: "write accepted events as canonical JSON Lines (appears only when the run succeeds)"),
+        CommonOptions.store,
+        OptionSpec("--out", value: "FILE", help: "write accepted events as canonical JSON Lines instead of updating profiles"),
+        OptionSpec("--covariates", value: "FILE", help: "hourly covariates (region,ds,rain_mm,event) for covariate sensitivity, e.g. generate's covariates.csv"),
+        OptionSpec("--commit-every", value: "N", help: "records per committed batch (default 100000); a commit is an acknowledgement and a resume point"),
+        OptionSpec("--verbose", help: "print each commit"),
         OptionSpec("--rejects", value: "FILE", help: "write each rejected record: 'file:line: field: reason<TAB>record'"),
-        OptionSpec("--strict", help: "stop at the first rejected record and apply nothing"),
+        OptionSpec("--strict", help: "stop at the first rejected record (what came before it is applied)"),
         OptionSpec("--max-rejects", value: "N", help: "rejections tolerated before exiting 65 (default 0; 'all' tolerates any)"),
         OptionSpec("--geoip-db", value: "PATH", help: "GeoIP country database for client IPs (default: /usr/share/GeoIP/GeoIP.dat)"),
         CommonOptions.config,
     ]
     let discussion = """
     Every record becomes an event (time, user, region, feature, device, duration, bytes; cpu_ms and
-    mem_mb kept when present) or a rejection reported as 'file:line: field: reason'. Gzip input is
+    mem_mb kept when present) or a rejection reported as 'file:line: field: reason', and accepted
+    events update the users' profiles in the store. Each commit records how far into the file it
+    reached: after a crash, running the same command again resumes there and every event is applied
+    exactly once. Re-delivered events are recognised and skipped; events older than ingest.late_bound
+    than the user's newest are rejected as late, never merged. Gzip input is
     read transparently; '-' reads standard input. The region comes from a region field, else a country
     (code or name), else the client: IP → country via GeoIP, host name → the regions' host suffixes
     or its country-code domain. The device comes from a device field or the user agent; the feature from
@@ -30,7 +39,9 @@ struct IngestCommand: Command {
     the run, nothing is applied (--out is not written) and the exit status is 65.
     """
     let examples = [
-        "prescient ingest events.jsonl --out clean.jsonl",
+        "prescient ingest events.jsonl",
+        "prescient ingest pop/events.jsonl --covariates pop/covariates.csv --store sqlite:pop.db",
+        "prescient ingest events.jsonl --store none --out clean.jsonl",
         "prescient ingest access.log.gz --format clf --rejects rejects.txt --max-rejects all",
         "prescient ingest nasa_19950801.tsv.gz --map user=host,ts=time,path=url --max-rejects all",
         "prescient ingest online_retail.csv.gz --map user=CustomerID,ts=InvoiceDate,feature=StockCode,country=Country --tz Europe/London --max-rejects all",
@@ -91,7 +102,25 @@ struct IngestCommand: Command {
         runner.onProgress = { position, size, summary in
             progress.update(count: summary.records, fraction: size.map { Double(position) / Double(max(1, $0)) })
         }
-        let sink: EventSink = try args.value("--out").map { path throws(RuntimeError) in try JSONLinesEventSink(path: path) } ?? DiscardingEventSink()
+        options.commitEvery = try args.int("--commit-every", default: options.commitEvery, range: 1...100_000_000)
+        let sink: EventSink
+        var profileSink: ProfileIngestSink?
+        if let out = args.value("--out") {
+            sink = try JSONLinesEventSink(path: out)
+        } else if let storePath = try CommonOptions.storePath(args, context) {
+            let covariates = try args.value("--covariates").map { path throws(RuntimeError) in try CovariateFile.load(path) } ?? CovariateTable()
+            let updater = ProfileUpdater(config: config, offsets: TimeZoneTable().regionOffsets(config.regions), covariates: covariates)
+            let s = ProfileIngestSink(store: try CommonOptions.openStore(storePath), updater: updater)
+            if args.has("--verbose") {
+                s.onCommit = { position, profiles in
+                    console.err("ingest: committed through line \(position?.line ?? 0) (\(profiles) profiles saved)\n")
+                }
+            }
+            profileSink = s
+            sink = s
+        } else {
+            sink = DiscardingEventSink()
+        }
         let summary: IngestSummary
         do {
             summary = try runner.run(paths: args.positionals, into: sink)
@@ -107,9 +136,12 @@ struct IngestCommand: Command {
             console.err("… \(more) more rejection\(more == 1 ? "" : "s") not shown\(args.value("--rejects") == nil ? " (--rejects FILE keeps them all)" : " (all are in \(args.value("--rejects")!))")\n")
         }
         console.err(summary.summaryLine + "\n")
+        if let p = profileSink, let store = p.store as? SQLiteProfileStore {
+            console.err("profiles: \(p.applied) events applied, \(try store.profileCount()) users in \(store.path)\n")
+        }
         if summary.stoppedEarly { return .dataError }
         if summary.exceededMaxRejects {
-            console.err("ingest: \(summary.rejected) rejection\(summary.rejected == 1 ? "" : "s") exceed --max-rejects \(options.maxRejects ?? 0); pass --max-rejects N or all to accept the good records anyway\n")
+            console.err("ingest: \(summary.rejected) rejection\(summary.rejected == 1 ? "" : "s") exceed --max-rejects \(options.maxRejects ?? 0) (the good records were applied); pass --max-rejects N or all to accept such input\n")
             return .dataError
         }
         return .success

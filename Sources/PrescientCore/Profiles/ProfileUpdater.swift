@@ -1,9 +1,12 @@
 /// Applies events to user profiles: pure, deterministic, idempotent for a re-delivered event.
 ///
 /// Per event (all weights in active minutes, `m = max(duration, 6 s) / 60`):
-/// 1. a re-delivered event (its `EventHash` is among the user's recent ones) is a `.duplicate`;
-///    an event more than `lateBoundSeconds` older than the user's newest, or older than what the
-///    duplicate check still remembers, is `.late`: counted and reported by the caller, never merged;
+/// 1. a re-delivered event — one with an `id` whose `EventHash` is among the user's recent ones —
+///    is a `.duplicate`; an event more than `lateBoundSeconds` older than the user's newest, or (with
+///    an id) older than what the duplicate check still remembers, is `.late`: counted and reported
+///    by the caller, never merged. Events without an id cannot be told from a genuine repeat (logs
+///    hold identical requests in the same second), so they are not deduplicated here: file ingests
+///    make them exactly-once with checkpoints instead;
 /// 2. a newer event moves `lastSeen` forward and scales every decayed field by
 ///    `d(Δ) = 2^(−Δ / halfLife)`; an older one (within the bound) enters with weight `d(lastSeen − t)`;
 /// 3. the session's minutes go to the local hour-of-week bins they cover (region's UTC offset),
@@ -41,14 +44,14 @@ public struct ProfileUpdater: Sendable {
     /// Applies `event` to `profile` (which must be the event's user's). A new user starts from
     /// `UserProfile(user:at:)`.
     public func apply(_ event: Event, to p: inout UserProfile) -> Outcome {
-        let hash = EventHash.of(event)
+        let hash = event.id == nil ? nil : EventHash.of(event)
         if p.events > 0 {
-            if p.recent.contains(where: { $0.hash == hash }) { return .duplicate }
+            if let hash, p.recent.contains(where: { $0.hash == hash }) { return .duplicate }
             let age = Double(p.lastSeen.milliseconds - event.time.milliseconds) / 1000
             if age > lateBoundSeconds {
                 return .late("\(Int(age)) s older than the user's newest event (bound \(Int(lateBoundSeconds)) s)")
             }
-            if let floor = p.recentFloor, event.time <= floor {
+            if hash != nil, let floor = p.recentFloor, event.time <= floor {
                 return .late("older than the duplicate check still remembers for this user")
             }
         } else {
@@ -85,7 +88,7 @@ public struct ProfileUpdater: Sendable {
             if c.event != nil { p.eventMinutes += w }
         }
 
-        p.recent.append(RecentEvent(hash: hash, time: event.time))
+        if let hash { p.recent.append(RecentEvent(hash: hash, time: event.time)) }
         if p.recent.count > UserProfile.maxRecent, let oldest = p.recent.indices.min(by: { p.recent[$0].time < p.recent[$1].time }) {
             let removed = p.recent.remove(at: oldest)
             p.recentFloor = max(p.recentFloor ?? removed.time, removed.time)

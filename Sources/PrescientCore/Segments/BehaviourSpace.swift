@@ -14,6 +14,14 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
     public var featureWeight: Float = 1.0
     public var deviceWeight: Float = 0.7
     public var regionWeight: Float = 0.2
+    /// Pseudo-events of prior: a user's mixes are shrunk towards the population's,
+    /// `p = (n·p_user + α·p_population) / (n + α)` with n the user's events, so a user seen twice
+    /// is not placed by noise.
+    public var priorEvents: Float = 3
+    /// The population's rhythm (48 folded bins), feature (+ other) and device shares.
+    public var rhythmPrior: [Float] = []
+    public var featurePrior: [Float] = []
+    public var devicePrior: [Float] = []
 
     public static let rhythmDims = 48
 
@@ -29,7 +37,55 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
         func top(_ d: [String: Double], _ n: Int) -> [String] {
             d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(n).map(\.key)
         }
-        return BehaviourSpace(features: top(f, maxFeatures), regions: top(r, maxRegions))
+        var space = BehaviourSpace(features: top(f, maxFeatures), regions: top(r, maxRegions))
+        // Population shares: the mean of users' shares (each user counts once).
+        var rhythm = [Double](repeating: 0, count: rhythmDims)
+        var feats = [Double](repeating: 0, count: space.features.count + 1)
+        var devs = [Double](repeating: 0, count: DeviceClass.allCases.count)
+        var users = 0.0
+        for p in profiles {
+            let total = p.rhythm.reduce(0, +)
+            guard total > 0 else { continue }
+            users += 1
+            let folded = fold(p.rhythm)
+            for i in 0..<rhythmDims { rhythm[i] += Double(folded[i] / total) }
+            let fs = space.shares(p.features, other: p.otherFeatures, vocabulary: space.features)
+            for i in fs.indices { feats[i] += Double(fs[i]) }
+            let dt = p.devices.reduce(0, +)
+            if dt > 0 { for i in devs.indices { devs[i] += Double(p.devices[i] / dt) } }
+        }
+        if users > 0 {
+            space.rhythmPrior = rhythm.map { Float($0 / users) }
+            space.featurePrior = feats.map { Float($0 / users) }
+            let dsum = devs.reduce(0, +)
+            space.devicePrior = devs.map { Float(dsum > 0 ? $0 / dsum : 0) }
+        }
+        return space
+    }
+
+    /// 168 hour-of-week bins folded to weekday (Mon–Fri) and weekend hours of the day.
+    static func fold(_ rhythm: [Float]) -> [Float] {
+        var folded = [Float](repeating: 0, count: rhythmDims)
+        for day in 0..<7 { for h in 0..<24 { folded[(day >= 5 ? 24 : 0) + h] += rhythm[day * 24 + h] } }
+        return folded
+    }
+
+    /// Shares of a vocabulary (+ other) in a weighted list.
+    func shares(_ list: [WeightedName], other: Float, vocabulary: [String]) -> [Float] {
+        var out = [Float](repeating: 0, count: vocabulary.count + 1)
+        let total = list.reduce(other) { $0 + $1.weight }
+        guard total > 0 else { return out }
+        out[vocabulary.count] = other
+        for x in list {
+            if let i = vocabulary.firstIndex(of: x.name) { out[i] += x.weight } else { out[vocabulary.count] += x.weight }
+        }
+        return out.map { $0 / total }
+    }
+
+    @inline(__always)
+    func shrink(_ share: Float, _ prior: [Float], _ i: Int, _ n: Float) -> Float {
+        guard i < prior.count, priorEvents > 0 else { return share }
+        return (n * share + priorEvents * prior[i]) / (n + priorEvents)
     }
 
     public var dimensions: Int { Self.rhythmDims + features.count + 1 + DeviceClass.allCases.count + regions.count + 1 }
@@ -38,34 +94,25 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
     public func embed(_ p: UserProfile, into out: inout [Float]) -> Bool {
         let total = p.rhythm.reduce(0, +)
         guard total > 0 else { return false }
+        let n = Float(p.events)
         var k = 0
-        // Rhythm: fold 168 → weekday (Mon–Fri) and weekend hours, smooth, normalise, sqrt.
-        var folded = [Float](repeating: 0, count: 48)
-        for day in 0..<7 { for h in 0..<24 { folded[(day >= 5 ? 24 : 0) + h] += p.rhythm[day * 24 + h] } }
+        // Rhythm: fold 168 → weekday and weekend hours, shrink to the population, smooth, sqrt.
+        let folded = Self.fold(p.rhythm).enumerated().map { shrink($1 / total, rhythmPrior, $0, n) }
         for block in 0..<2 {
             for h in 0..<24 {
                 let prev = folded[block * 24 + (h + 23) % 24], cur = folded[block * 24 + h], next = folded[block * 24 + (h + 1) % 24]
-                out[k] = rhythmWeight * ((0.25 * prev + 0.5 * cur + 0.25 * next) / total).squareRoot()
+                out[k] = rhythmWeight * (0.25 * prev + 0.5 * cur + 0.25 * next).squareRoot()
                 k += 1
             }
         }
-        k = put(p.features, other: p.otherFeatures, vocabulary: features, weight: featureWeight, at: k, into: &out)
-        let devTotal = p.devices.reduce(0, +)
-        for d in p.devices { out[k] = deviceWeight * (devTotal > 0 ? (d / devTotal).squareRoot() : 0); k += 1 }
-        k = put(p.regions, other: 0, vocabulary: regions, weight: regionWeight, at: k, into: &out)
-        return true
-    }
-
-    private func put(_ list: [WeightedName], other: Float, vocabulary: [String], weight: Float, at start: Int, into out: inout [Float]) -> Int {
-        let total = list.reduce(other) { $0 + $1.weight }
-        for i in 0...vocabulary.count { out[start + i] = 0 }
-        guard total > 0 else { return start + vocabulary.count + 1 }
-        var rest = other
-        for x in list {
-            if let i = vocabulary.firstIndex(of: x.name) { out[start + i] += x.weight } else { rest += x.weight }
+        for (i, v) in shares(p.features, other: p.otherFeatures, vocabulary: features).enumerated() {
+            out[k] = featureWeight * shrink(v, featurePrior, i, n).squareRoot(); k += 1
         }
-        out[start + vocabulary.count] = rest
-        for i in 0...vocabulary.count { out[start + i] = weight * (out[start + i] / total).squareRoot() }
-        return start + vocabulary.count + 1
+        let devTotal = p.devices.reduce(0, +)
+        for (i, d) in p.devices.enumerated() {
+            out[k] = deviceWeight * shrink(devTotal > 0 ? d / devTotal : 0, devicePrior, i, n).squareRoot(); k += 1
+        }
+        for v in shares(p.regions, other: 0, vocabulary: regions) { out[k] = regionWeight * v.squareRoot(); k += 1 }
+        return true
     }
 }

@@ -61,5 +61,11 @@ public struct Segmentation: Sendable, Equatable, Codable {
     /// Users with no activity, left unassigned.
     public var unassigned: Int
 
+    public init(createdAt: Timestamp, space: BehaviourSpace, segments: [SegmentSummary], kChoice: String,
+                silhouette: [Int: Double], drift: SegmentDrift?, unassigned: Int) {
+        self.createdAt = createdAt; self.space = space; self.segments = segments; self.kChoice = kChoice
+        self.silhouette = silhouette; self.drift = drift; self.unassigned = unassigned
+    }
+
     public func segment(_ id: Int32) -> SegmentSummary? { segments.first { $0.id == id } }
 }

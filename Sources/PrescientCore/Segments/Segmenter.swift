@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Groups users whose behaviour is alike, keeps segment identities stable across re-runs, and
 /// describes each segment.
 ///
@@ -19,9 +21,9 @@ public struct Segmenter: Sendable {
     public var kRange: ClosedRange<Int> = 2...12
     public var sampleSize = 8000
     /// k-means++ seedings tried per k while choosing k.
-    public var restarts = 3
+    public var restarts = 4
     /// Points of the sample scored by the (quadratic) silhouette.
-    public var silhouetteSize = 1500
+    public var silhouetteSize = 3000
     public var seed: UInt64 = 1
     public var matchDistance: Float = 0.45
     public var halfLifeDays: Double = 14
@@ -69,6 +71,9 @@ public struct Segmenter: Sendable {
         for i in sampleIdx { sample.append(contentsOf: points[(i * d)..<(i * d + d)]) }
         let sampleWeights = sampleIdx.map { weights[$0] }
 
+        // Silhouette rows: sampled users with the most evidence (a user seen twice sits between
+        // segments by chance and blurs every score alike), up to `silhouetteSize`.
+        let scoredRows = Array(sampleIdx.indices.sorted { (sampleWeights[$0], -$0) > (sampleWeights[$1], -$1) }.prefix(silhouetteSize)).sorted()
         var scores: [Int: Double] = [:]
         var chosen: (k: Int, centroids: [[Float]])
         let ks = k.map { [$0] } ?? Array(kRange.filter { $0 <= sampleIdx.count })
@@ -84,7 +89,7 @@ public struct Segmenter: Sendable {
                 if inertia < bestInertia { bestInertia = inertia; bestFit = f }
             }
             let fit = bestFit!
-            let s = Self.silhouette(points: sample, n: min(sampleIdx.count, silhouetteSize), d: d, labels: fit.assignments, k: kk)
+            let s = Self.silhouette(points: sample, rows: scoredRows, d: d, labels: fit.assignments, k: kk)
             scores[kk] = s
             if best == nil || s > best!.score + 1e-9 { best = (s, kk, fit.centroids) }
         }
@@ -113,27 +118,38 @@ public struct Segmenter: Sendable {
 
     /// Mean silhouette (Rousseeuw 1987) of the first `n` points: `s = (b − a) / max(a, b)` with `a`
     /// the mean distance to the own cluster and `b` the smallest mean distance to another cluster.
-    static func silhouette(points: [Float], n: Int, d: Int, labels: [Int32], k: Int) -> Double {
+    static func silhouette(points: [Float], rows: [Int], d: Int, labels: [Int32], k: Int) -> Double {
+        let n = rows.count
         guard k > 1, n > 1 else { return -1 }
-        var total = 0.0
-        var sums = [Double](repeating: 0, count: k)
-        var counts = [Int](repeating: 0, count: k)
-        for i in 0..<n { counts[Int(labels[i])] += 1 }
-        for i in 0..<n {
-            for c in 0..<k { sums[c] = 0 }
-            for j in 0..<n where j != i {
-                var s: Float = 0
-                for t in 0..<d { let diff = points[i * d + t] - points[j * d + t]; s += diff * diff }
-                sums[Int(labels[j])] += Double(s.squareRoot())
+        var tally = [Int](repeating: 0, count: k)
+        for r in rows { tally[Int(labels[r])] += 1 }
+        let counts = tally
+        let chunks = 8
+        let parts = PartialSums(chunks: chunks, size: 1)
+        points.withUnsafeBufferPointer { pBuf in
+            nonisolated(unsafe) let p = pBuf
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var total = 0.0
+                var sums = [Double](repeating: 0, count: k)
+                for ii in (n * c / chunks)..<(n * (c + 1) / chunks) {
+                    let i = rows[ii]
+                    for cc in 0..<k { sums[cc] = 0 }
+                    for j in rows where j != i {
+                        var s: Float = 0
+                        for t in 0..<d { let diff = p[i * d + t] - p[j * d + t]; s += diff * diff }
+                        sums[Int(labels[j])] += Double(s.squareRoot())
+                    }
+                    let own = Int(labels[i])
+                    guard counts[own] > 1 else { continue }
+                    let a = sums[own] / Double(counts[own] - 1)
+                    var b = Double.infinity
+                    for cc in 0..<k where cc != own && counts[cc] > 0 { b = min(b, sums[cc] / Double(counts[cc])) }
+                    total += (b - a) / max(a, b)
+                }
+                parts.set(c, [total])
             }
-            let own = Int(labels[i])
-            guard counts[own] > 1 else { continue }
-            let a = sums[own] / Double(counts[own] - 1)
-            var b = Double.infinity
-            for c in 0..<k where c != own && counts[c] > 0 { b = min(b, sums[c] / Double(counts[c])) }
-            total += (b - a) / max(a, b)
         }
-        return total / Double(n)
+        return parts.values.reduce(0) { $0 + ($1.first ?? 0) } / Double(n)
     }
 
     static func simplifiedSilhouette(points: [Float], n: Int, d: Int, fit: KMeans.Result) -> Double {

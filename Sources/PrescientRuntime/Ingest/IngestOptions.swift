@@ -7,7 +7,7 @@ public struct IngestOptions: Sendable {
     /// Field delimiter for CSV/TSV; nil uses the format's (`,` or tab).
     public var delimiter: UInt8?
     public var mapping: FieldMapping = FieldMapping()
-    /// Stop at the first rejected record and apply nothing.
+    /// Stop at the first rejected record (what came before it is applied and checkpointed).
     public var strict = false
     /// Rejections tolerated before the run counts as failed (exit 65); nil tolerates any number.
     public var maxRejects: Int? = 0
@@ -15,6 +15,8 @@ public struct IngestOptions: Sendable {
     public var printedRejects = 10
     /// Events handed to the sink per batch.
     public var batchSize = 4096
+    /// Records between commits (each commit is an acknowledgement and a resume point).
+    public var commitEvery = 100_000
 
     public init() {}
 }
@@ -32,15 +34,22 @@ public struct IngestSummary: Sendable, Equatable {
     public var seconds = 0.0
     /// True when `--strict` stopped the run.
     public var stoppedEarly = false
-    /// True when more records were rejected than `maxRejects` allows.
+    /// True when more records were rejected than `maxRejects` allows (the exit status says so).
     public var exceededMaxRejects = false
-    /// True when the sink committed the accepted events.
+    /// True when the run finished and the sink committed the accepted events.
     public var applied = false
+    /// Lines skipped because an earlier run already applied them (resume after a crash).
+    public var skippedLines = 0
+    /// Re-delivered events the sink had already applied (not errors).
+    public var duplicates = 0
+    /// Commits made (acknowledged batches).
+    public var commits = 0
 
     public init() {}
 
     public var summaryLine: String {
         var s = "ingest: read \(records) record\(records == 1 ? "" : "s"), accepted \(accepted), rejected \(rejected)"
+        if duplicates > 0 { s += ", duplicates \(duplicates)" }
         if !rejectedByField.isEmpty {
             let parts = rejectedByField.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }
@@ -48,8 +57,8 @@ public struct IngestSummary: Sendable, Equatable {
         }
         let rate = seconds > 0 ? Double(records) / seconds : 0
         s += " in \(Formatting.seconds(seconds)) (\(Formatting.rate(rate)) records/s)"
-        if stoppedEarly { s += "; stopped at the first rejection (--strict), nothing applied" }
-        if exceededMaxRejects { s += "; too many rejections, nothing applied" }
+        if skippedLines > 0 { s += "; resumed after \(skippedLines) line\(skippedLines == 1 ? "" : "s") applied by an earlier run" }
+        if stoppedEarly { s += "; stopped at the first rejection (--strict): what came before it is applied" }
         return s
     }
 }

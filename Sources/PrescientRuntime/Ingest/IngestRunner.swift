@@ -1,19 +1,21 @@
 import PrescientCore
 
 /// Reads input files record by record, turns each into an `Event` or a `Rejection`, and hands
-/// accepted events to an `EventSink` in batches.
+/// accepted events to an `EventSink` in batches, committing every `commitEvery` records.
 ///
-/// Every rejection is counted, reported through `onReject` as `file:line: field: reason`, and
-/// never reaches the sink. With `strict`, the first rejection stops the run and the sink is
-/// aborted, so nothing of the run is applied; so is a run whose rejections exceed `maxRejects`.
-/// Otherwise the sink is committed once at the end.
+/// Every rejection is counted and reported through `onReject` as `file:line: field: reason`; a bad
+/// record never reaches the sink, a good one is never held back by a bad neighbour. A commit
+/// records how far into the file it reaches, so a run killed at any point and started again skips
+/// what was committed and applies the rest exactly once. With `strict`, the first rejection stops
+/// the run after committing what came before it. Exceeding `maxRejects` fails the run (exit 65)
+/// but does not undo the good records.
 public final class IngestRunner {
     public let options: IngestOptions
     private var normalizer: EventNormalizer
     private let timestamps: TimestampParser
     private let maxLineBytes: Int
     public private(set) var summary = IngestSummary()
-    /// Called for every rejection, with the offending record's bytes (possibly truncated).
+    /// Called for every rejection, with the offending record's bytes (possibly empty).
     public var onReject: (Rejection, UnsafeRawBufferPointer) -> Void = { _, _ in }
     /// Called after each batch with (bytes consumed of the current file, its size if known).
     public var onProgress: (Int, Int?, IngestSummary) -> Void = { _, _, _ in }
@@ -30,155 +32,228 @@ public final class IngestRunner {
     @discardableResult
     public func run(paths: [String], into sink: EventSink, now: () -> Double = monotonicSeconds) throws(RuntimeError) -> IngestSummary {
         let started = now()
-        defer { summary.seconds = now() - started }
-        try runFiles(paths, into: sink)
-        summary.seconds = now() - started
-        return summary
-    }
-
-    private func runFiles(_ paths: [String], into sink: EventSink) throws(RuntimeError) {
         do throws(RuntimeError) {
             for path in paths {
-                let completed = try ingest(path: path, into: sink)
-                if !completed { sink.abort(); return }
+                var file = FileIngest(path: path, runner: self, sink: sink)
+                let completed = try file.run()
+                if !completed { break }
             }
-            if let limit = options.maxRejects, summary.rejected > limit {
-                summary.exceededMaxRejects = true
-                sink.abort()
-                return
-            }
-            try sink.commit()
+            try sink.finish()
             summary.applied = true
         } catch {
             sink.abort()
+            summary.seconds = now() - started
             throw error
         }
+        if let limit = options.maxRejects, summary.rejected > limit { summary.exceededMaxRejects = true }
+        summary.seconds = now() - started
+        return summary
     }
 
     private enum Parser {
         case json(JSONLineParser)
         case delimited(DelimitedParser)
         case accessLog(AccessLogParser)
+
+        var labels: FieldLabels {
+            switch self {
+            case .json(let p): p.labels
+            case .delimited(let p): p.labels
+            case .accessLog: AccessLogParser.labels
+            }
+        }
+
+        func parse(_ bytes: UnsafeRawBufferPointer) -> Result<RawEvent, FieldError> {
+            switch self {
+            case .json(let p): Result { () throws(FieldError) in try p.parse(bytes) }
+            case .delimited(let p): Result { () throws(FieldError) in try p.parse(bytes) }
+            case .accessLog(let p): Result { () throws(FieldError) in try p.parse(bytes) }
+            }
+        }
     }
 
-    /// Returns false when `--strict` stopped the run.
-    private func ingest(path: String, into sink: EventSink) throws(RuntimeError) -> Bool {
-        let source = try InputFile.open(path)
-        let reader = LineReader(source: source, maxLineBytes: maxLineBytes)
+    /// The ingest of one file: its reader, parser, pending batch and checkpoint state.
+    private struct FileIngest {
+        let path: String
+        let runner: IngestRunner
+        let sink: EventSink
         var parser: Parser?
+        var identity: SourceIdentity?
+        var resumeLine = 0
         var batch: [Event] = []
-        batch.reserveCapacity(options.batchSize)
-        var pending: [UInt8] = []      // a CSV record spanning lines
+        var batchLines: [Int] = []
+        var sinceCommit = 0
+        /// Last physical line whose records are all decided (accepted into the batch or rejected).
+        var decidedLine = 0
+        var pending: [UInt8] = []
         var pendingLine = 0
 
-        func reject(_ line: Int, _ error: FieldError, _ bytes: UnsafeRawBufferPointer) -> Bool {
-            summary.rejected += 1
-            summary.rejectedByField[error.field, default: 0] += 1
-            onReject(Rejection(source: path, line: line, error: error), bytes)
-            if options.strict { summary.stoppedEarly = true; return false }
+        init(path: String, runner: IngestRunner, sink: EventSink) {
+            self.path = path; self.runner = runner; self.sink = sink
+        }
+
+        var options: IngestOptions { runner.options }
+
+        /// Returns false when `--strict` stopped the run.
+        mutating func run() throws(RuntimeError) -> Bool {
+            let source = try InputFile.open(path)
+            let reader = LineReader(source: source, maxLineBytes: runner.maxLineBytes)
+            batch.reserveCapacity(options.batchSize)
+            while let line = try reader.next() {
+                runner.summary.lines += 1
+                let lineNo = reader.lineNumber
+                if identity == nil && path != "-", case .text(let first) = line {
+                    identity = SourceIdentity(path: AbsolutePath.of(path), fingerprint: Self.fingerprint(first))
+                    resumeLine = try sink.resumeLine(for: identity!)
+                }
+                // Resume: skip what an earlier run committed (a CSV/TSV header is still read).
+                if lineNo <= resumeLine && !(lineNo == 1 && isHeaderFormat(line)) {
+                    runner.summary.skippedLines += 1
+                    decidedLine = lineNo
+                    continue
+                }
+                guard try handle(line, lineNo) else { return false }
+                decidedLine = pending.isEmpty ? lineNo : pendingLine - 1
+                if batch.count >= options.batchSize { try flush(); runner.onProgress(source.position, source.size, runner.summary) }
+                if sinceCommit >= options.commitEvery { try commit() }
+            }
+            if !pending.isEmpty {
+                runner.summary.records += 1
+                let ok = pending.withUnsafeBytes { reject(pendingLine, FieldError("line", "truncated: quoted field not closed at the end of the file"), $0) }
+                pending.removeAll()
+                decidedLine = reader.lineNumber
+                if !ok { try commit(); return false }
+            }
+            try commit()
+            runner.onProgress(source.position, source.size, runner.summary)
             return true
         }
 
-        while let line = try reader.next() {
-            summary.lines += 1
-            let lineNo = reader.lineNumber
+        /// Whether `line` will be a CSV/TSV header (it must be read even when resuming).
+        func isHeaderFormat(_ line: LineReader.Line) -> Bool {
+            guard case .text(let b) = line else { return false }
+            let format = options.format ?? InputFormat.sniff(firstLine: b)
+            return format == .csv || format == .tsv
+        }
+
+        static func fingerprint(_ p: UnsafeRawBufferPointer) -> UInt64 {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for b in p.prefix(4096) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            return SplitMix64.mix(h)
+        }
+
+        /// Handles one physical line; false when `--strict` stops here.
+        mutating func handle(_ line: LineReader.Line, _ lineNo: Int) throws(RuntimeError) -> Bool {
             let bytes: UnsafeRawBufferPointer
             switch line {
             case .tooLong(let n):
-                if !pending.isEmpty { pending.removeAll(); summary.records += 1 ; if !reject(pendingLine, FieldError("line", "quoted field runs into an over-long line"), UnsafeRawBufferPointer(start: nil, count: 0)) { return false } }
-                summary.records += 1
-                if !reject(lineNo, FieldError("line", "\(n) bytes, longer than the \(maxLineBytes)-byte limit (ingest.max_line_bytes); skipped"), UnsafeRawBufferPointer(start: nil, count: 0)) { return false }
-                continue
+                if !pending.isEmpty {
+                    pending.removeAll()
+                    runner.summary.records += 1
+                    if !reject(pendingLine, FieldError("line", "quoted field runs into an over-long line"), UnsafeRawBufferPointer(start: nil, count: 0)) { return try stop(before: pendingLine) }
+                }
+                runner.summary.records += 1
+                if !reject(lineNo, FieldError("line", "\(n) bytes, longer than the \(runner.maxLineBytes)-byte limit (ingest.max_line_bytes); skipped"), UnsafeRawBufferPointer(start: nil, count: 0)) { return try stop(before: lineNo) }
+                return true
             case .text(let b): bytes = b
             }
             if parser == nil {
-                if isBlank(bytes) { continue }
+                if isBlank(bytes) { return true }
                 let format = options.format ?? InputFormat.sniff(firstLine: bytes)
                 switch format {
-                case .jsonl: parser = .json(JSONLineParser(mapping: options.mapping, timestamps: timestamps))
-                case .clf: parser = .accessLog(AccessLogParser(timestamps: timestamps))
+                case .jsonl: parser = .json(JSONLineParser(mapping: options.mapping, timestamps: runner.timestamps))
+                case .clf: parser = .accessLog(AccessLogParser(timestamps: runner.timestamps))
                 case .csv, .tsv:
                     do throws(FieldError) {
                         parser = .delimited(try DelimitedParser(header: bytes, delimiter: options.delimiter ?? format.delimiter,
-                                                                mapping: options.mapping, timestamps: timestamps))
+                                                                mapping: options.mapping, timestamps: runner.timestamps))
                     } catch {
                         throw RuntimeError(.badInput, "\(path):\(lineNo): \(error.field): \(error.reason)")
                     }
-                    continue
+                    return true
                 }
             }
-            if isBlank(bytes) && pending.isEmpty { continue }
-            let raw: Result<RawEvent, FieldError>
-            let labels: FieldLabels
-            var recordLine = lineNo
-            switch parser! {
-            case .json(let p):
-                labels = p.labels
-                raw = Result { () throws(FieldError) in try p.parse(bytes) }
-            case .accessLog(let p):
-                labels = AccessLogParser.labels
-                raw = Result { () throws(FieldError) in try p.parse(bytes) }
-            case .delimited(let p):
-                labels = p.labels
-                if !pending.isEmpty || DelimitedParser.needsMoreLines(bytes) {
-                    if pending.isEmpty { pendingLine = lineNo } else { pending.append(0x0A) }
-                    pending.append(contentsOf: bytes)
-                    let complete = pending.withUnsafeBytes { !DelimitedParser.needsMoreLines($0) }
-                    if !complete {
-                        if pending.count > maxLineBytes {
-                            pending.removeAll()
-                            summary.records += 1
-                            if !reject(pendingLine, FieldError("line", "quoted field not closed within \(maxLineBytes) bytes"), UnsafeRawBufferPointer(start: nil, count: 0)) { return false }
-                        }
-                        continue
+            if isBlank(bytes) && pending.isEmpty { return true }
+            let p = parser!
+            if case .delimited = p, !pending.isEmpty || DelimitedParser.needsMoreLines(bytes) {
+                if pending.isEmpty { pendingLine = lineNo } else { pending.append(0x0A) }
+                pending.append(contentsOf: bytes)
+                let complete = pending.withUnsafeBytes { !DelimitedParser.needsMoreLines($0) }
+                if !complete {
+                    if pending.count > runner.maxLineBytes {
+                        pending.removeAll()
+                        runner.summary.records += 1
+                        if !reject(pendingLine, FieldError("line", "quoted field not closed within \(runner.maxLineBytes) bytes"), UnsafeRawBufferPointer(start: nil, count: 0)) { return try stop(before: pendingLine) }
                     }
-                    recordLine = pendingLine
-                    let record = pending
-                    pending.removeAll(keepingCapacity: true)
-                    summary.records += 1
-                    let ok = record.withUnsafeBytes { rb in
-                        process(Result { () throws(FieldError) in try p.parse(rb) }, labels, recordLine, rb, &batch, reject)
-                    }
-                    if !ok { return false }
-                    try flushIfFull(&batch, sink, source)
-                    continue
+                    return true
                 }
-                raw = Result { () throws(FieldError) in try p.parse(bytes) }
+                let record = pending
+                let first = pendingLine
+                pending.removeAll(keepingCapacity: true)
+                runner.summary.records += 1
+                let ok = record.withUnsafeBytes { rb in process(p.parse(rb), p.labels, first, rb) }
+                return ok ? true : try stop(before: first)
             }
-            summary.records += 1
-            if !process(raw, labels, recordLine, bytes, &batch, reject) { return false }
-            try flushIfFull(&batch, sink, source)
+            runner.summary.records += 1
+            return process(p.parse(bytes), p.labels, lineNo, bytes) ? true : try stop(before: lineNo)
         }
-        if !pending.isEmpty {
-            summary.records += 1
-            let ok = pending.withUnsafeBytes { rb in reject(pendingLine, FieldError("line", "truncated: quoted field not closed at the end of the file"), rb) }
-            if !ok { return false }
-        }
-        if !batch.isEmpty { try sink.write(batch); batch.removeAll() }
-        onProgress(source.position, source.size, summary)
-        return true
-    }
 
-    private func process(_ raw: Result<RawEvent, FieldError>, _ labels: FieldLabels, _ line: Int, _ bytes: UnsafeRawBufferPointer,
-                         _ batch: inout [Event], _ reject: (Int, FieldError, UnsafeRawBufferPointer) -> Bool) -> Bool {
-        switch raw {
-        case .failure(let e): return reject(line, e, bytes)
-        case .success(let r):
-            switch normalizer.normalize(r, labels: labels) {
-            case .success(let event): batch.append(event); summary.accepted += 1; return true
+        /// Accepts or rejects one record; false when `--strict` must stop.
+        mutating func process(_ raw: Result<RawEvent, FieldError>, _ labels: FieldLabels, _ line: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+            switch raw.flatMap({ runner.normalizer.normalize($0, labels: labels) }) {
             case .failure(let e): return reject(line, e, bytes)
+            case .success(let event):
+                batch.append(event); batchLines.append(line)
+                runner.summary.accepted += 1
+                sinceCommit += 1
+                return true
             }
         }
-    }
 
-    private func flushIfFull(_ batch: inout [Event], _ sink: EventSink, _ source: ByteSource) throws(RuntimeError) {
-        guard batch.count >= options.batchSize else { return }
-        try sink.write(batch)
-        batch.removeAll(keepingCapacity: true)
-        onProgress(source.position, source.size, summary)
-    }
+        func reject(_ line: Int, _ error: FieldError, _ bytes: UnsafeRawBufferPointer) -> Bool {
+            runner.summary.rejected += 1
+            runner.summary.rejectedByField[error.field, default: 0] += 1
+            runner.onReject(Rejection(source: path, line: line, error: error), bytes)
+            if options.strict { runner.summary.stoppedEarly = true; return false }
+            return true
+        }
 
-    private func isBlank(_ p: UnsafeRawBufferPointer) -> Bool {
-        p.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        /// Hands the batch to the sink and accounts for what it did not apply.
+        mutating func flush() throws(RuntimeError) {
+            guard !batch.isEmpty else { return }
+            let verdicts = try sink.write(batch)
+            let labels = parser?.labels ?? .canonical
+            for v in verdicts {
+                runner.summary.accepted -= 1
+                switch v.kind {
+                case .duplicate: runner.summary.duplicates += 1
+                case .late(let why):
+                    runner.summary.rejected += 1
+                    runner.summary.rejectedByField[labels[.ts], default: 0] += 1
+                    runner.onReject(Rejection(source: path, line: batchLines[v.index], error: FieldError(labels[.ts], "late: \(why)")),
+                                    UnsafeRawBufferPointer(start: nil, count: 0))
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            batchLines.removeAll(keepingCapacity: true)
+        }
+
+        mutating func commit() throws(RuntimeError) {
+            try flush()
+            try sink.commit(through: identity.map { SourcePosition(source: $0, line: decidedLine) })
+            runner.summary.commits += 1
+            sinceCommit = 0
+        }
+
+        /// `--strict` stop at the record starting on `line`: commit everything before it.
+        mutating func stop(before line: Int) throws(RuntimeError) -> Bool {
+            decidedLine = line - 1
+            try commit()
+            return false
+        }
+
+        func isBlank(_ p: UnsafeRawBufferPointer) -> Bool {
+            p.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        }
     }
 }

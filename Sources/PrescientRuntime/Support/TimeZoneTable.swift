@@ -29,3 +29,22 @@ public struct TimeZoneTable: Sendable {
         }
     }
 }
+
+extension TimeZoneTable {
+    /// Each region's UTC offsets from 1970 to 2100 as transitions, for the pure core.
+    public func regionOffsets(_ regions: [RegionSpec]) -> RegionOffsets {
+        var table: [String: [(at: Int64, offset: Int32)]] = [:]
+        let end = Date(timeIntervalSince1970: 4_102_444_800)
+        for r in regions {
+            guard let tz = TimeZone(identifier: r.timeZone) else { continue }
+            var at = Date(timeIntervalSince1970: 0)
+            var list: [(at: Int64, offset: Int32)] = [(0, Int32(tz.secondsFromGMT(for: at)))]
+            while let next = tz.nextDaylightSavingTimeTransition(after: at), next < end {
+                list.append((Int64(next.timeIntervalSince1970 * 1000), Int32(tz.secondsFromGMT(for: next))))
+                at = next
+            }
+            table[r.name] = list
+        }
+        return RegionOffsets(transitions: table)
+    }
+}
