@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PrescientGeoIPTests", dependencies: ["PrescientGeoIP", "PrescientCore"]),
         .testTarget(name: "PrescientSQLiteTests", dependencies: ["PrescientSQLite", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientSimTests", dependencies: ["PrescientSim", "PrescientCore", "PrescientTestKit"]),
-        .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientTestKit"]),
+        .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

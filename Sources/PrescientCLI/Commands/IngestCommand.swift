@@ -74,6 +74,7 @@ struct IngestCommand: Command {
         if let m = args.value("--max-rejects") {
             if m == "all" { options.maxRejects = nil } else { options.maxRejects = try args.int("--max-rejects", default: 0, range: 0...Int.max) }
         }
+        options.commitEvery = try args.int("--commit-every", default: options.commitEvery, range: 1...100_000_000)
         if let tz = args.value("--tz") { config.ingest.naiveTimeZone = tz }
         guard let zone = TimeZoneTable().provider(config.ingest.naiveTimeZone) else {
             throw UsageError("--tz: unknown time zone '\(config.ingest.naiveTimeZone)' (use an IANA name such as Europe/London)")
@@ -102,7 +103,6 @@ struct IngestCommand: Command {
         runner.onProgress = { position, size, summary in
             progress.update(count: summary.records, fraction: size.map { Double(position) / Double(max(1, $0)) })
         }
-        options.commitEvery = try args.int("--commit-every", default: options.commitEvery, range: 1...100_000_000)
         let sink: EventSink
         var profileSink: ProfileIngestSink?
         if let out = args.value("--out") {

@@ -1,0 +1,55 @@
+import Foundation
+import PrescientCLI
+import PrescientTestKit
+import Testing
+
+@Suite struct ProfilesCommandTests {
+    @Test func ingestThenShowListExportAndSegment() throws {
+        let dir = TestFiles.scratchDirectory("profiles")
+        let env = ["PRESCIENT_DATA_DIR": dir]
+        #expect(prescient("generate", "--users", "1200", "--days", "7", "--seed", "4", "--out", dir + "/pop").status == 0)
+        let ingest = prescient("ingest", dir + "/pop/events.jsonl", "--covariates", dir + "/pop/covariates.csv", environment: env)
+        #expect(ingest.status == 0)
+        #expect(ingest.err.contains("profiles: ") && ingest.err.contains(" users in \(dir)/prescient.db"))
+
+        let show = prescient("profiles", "show", "u000003", environment: env)
+        #expect(show.status == 0)
+        for label in ["user        u000003", "seen ", "activity ", "rhythm      weekdays |", "regions ", "devices ", "features ", "cost ", "covariates "] {
+            #expect(show.out.contains(label), "missing \(label) in \(show.out)")
+        }
+        #expect(prescient("profiles", "show", "nobody", environment: env).status == 66)
+
+        let list = prescient("profiles", "list", "--limit", "3", environment: env)
+        #expect(list.status == 0)
+        let lines = list.out.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("user ") == true && lines.count == 6 && lines.last?.hasPrefix("… ") == true)
+
+        let export = prescient("profiles", "export", "--format", "jsonl", environment: env)
+        #expect(export.status == 0)
+        let rows = export.out.split(separator: "\n")
+        #expect(rows.count > 1100)
+        let first = try JSONSerialization.jsonObject(with: Data(rows[0].utf8)) as? [String: Any]
+        #expect((first?["rhythm"] as? [Any])?.count == 168)
+        #expect(first?["user"] as? String == "u000000")
+
+        let segments = prescient("segments", "--json", dir + "/segments.json", environment: env)
+        #expect(segments.status == 0)
+        #expect(segments.out.hasPrefix("seg  users  share  weekday rhythm 0–23h"))
+        #expect(segments.out.contains("k chosen by silhouette: k=2 "))
+        #expect(segments.out.contains("allocation (share of each segment's activity per region):"))
+        let json = try JSONSerialization.jsonObject(with: try #require(FileManager.default.contents(atPath: dir + "/segments.json"))) as? [String: Any]
+        #expect((json?["segments"] as? [Any])?.isEmpty == false)
+        // Profiles now carry their segment; a second run reports drift against the first.
+        #expect(prescient("profiles", "show", "u000003", environment: env).out.contains("segment     "))
+        let again = prescient("segments", "--json", dir + "/segments2.json", environment: env)
+        #expect(again.out.contains("drift: 0 of "), "\(again.out)")
+        #expect(prescient("segments", "--show", "--json", dir + "/s3.json", environment: env).out == again.out)
+    }
+
+    @Test func commandsWithoutAStoreSaySo() {
+        let r = prescient("profiles", "list")
+        #expect(r.status == 66)
+        #expect(r.err.contains("no profile store here yet (run 'prescient ingest' first, or pass --store)"))
+        #expect(prescient("segments", "--store", "redis://x").status == 64)
+    }
+}
