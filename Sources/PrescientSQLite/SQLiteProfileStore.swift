@@ -34,6 +34,9 @@ public final class SQLiteProfileStore: ProfileStore {
         try db.exec("PRAGMA journal_mode=WAL")
         try db.exec("PRAGMA synchronous=FULL")
         try db.exec("PRAGMA foreign_keys=ON")
+        // A page cache large enough for a few hundred thousand profiles: upserts then rarely read pages back.
+        try db.exec("PRAGMA cache_size=-262144")
+        try db.exec("PRAGMA wal_autocheckpoint=16384")
         try migrate()
     }
 

@@ -8,7 +8,7 @@ import PrescientSim
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "segment-quality", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -24,4 +24,6 @@ if which == "segment-quality" {
     func value(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
     try SegmentExperiment.run(store: value("--store") ?? "", users: value("--truth") ?? "", k: value("--k").flatMap(Int.init))
 }
+if which == "profiles" || which == "all" { ProfileBenchmark.run(users: option("--users", 1_000_000), days: option("--days", 3)) }
+if which == "ingest" || which == "all" { IngestBenchmark.run(users: option("--users", 100_000), days: option("--days", 7)) }
 if which == "generate" || which == "all" { GenerateBenchmark.run(users: option("--users", 1_000_000), days: 7) }

@@ -26,12 +26,14 @@ import Testing
         let (a, _) = Self.profile(events)
         let (b, _) = Self.profile(events.reversed())
         #expect(a.lastSeen == b.lastSeen && a.firstSeen == b.firstSeen && a.events == b.events)
+        // Stored values are relative to each profile's decay reference; compare them as of one instant.
+        let sa = a.scale(at: a.lastSeen, halfLifeDays: 14), sb = b.scale(at: b.lastSeen, halfLifeDays: 14)
         for h in 0..<168 {
-            let tolerance: Float = 1e-4 * max(1, a.rhythm[h])
-            #expect(abs(a.rhythm[h] - b.rhythm[h]) <= tolerance)
+            let x = Double(a.rhythm[h]) * sa, y = Double(b.rhythm[h]) * sb
+            #expect(abs(x - y) <= 1e-4 * max(1, x))
         }
-        let cpuTolerance = 1e-6 * a.cpuMillicoreMinutes
-        #expect(abs(a.cpuMillicoreMinutes - b.cpuMillicoreMinutes) < cpuTolerance)
+        let cpuA = a.cpuMillicoreMinutes * sa, cpuB = b.cpuMillicoreMinutes * sb
+        #expect(abs(cpuA - cpuB) < 1e-6 * cpuA)
     }
 
     @Test func weightsDecayWithTheHalfLife() {
@@ -39,9 +41,12 @@ import Testing
         config.profiles.halfLifeDays = 1
         let updater = ProfileUpdater(config: config)
         let (p, _) = Self.profile([Self.event(0, duration: 600), Self.event(86_400, duration: 600)], updater: updater)
-        // 10 min a day ago counts half: 10 + 5 = 15 active minutes.
-        #expect(abs(p.activeMinutes - 15) < 1e-3)
-        #expect(abs(Double(p.devices[DeviceClass.allCases.firstIndex(of: .tv)!]) - 15) < 1e-3)
+        // As of the last event, 10 min a day ago count half: 10 + 5 = 15 active minutes.
+        #expect(abs(p.activeMinutes(at: p.lastSeen, halfLifeDays: 1) - 15) < 1e-3)
+        let scale = p.scale(at: p.lastSeen, halfLifeDays: 1)
+        #expect(abs(Double(p.devices[DeviceClass.tv.index]) * scale - 15) < 1e-3)
+        // A day later still, everything is worth half as much.
+        #expect(abs(p.activeMinutes(at: p.lastSeen.adding(seconds: 86_400), halfLifeDays: 1) - 7.5) < 1e-3)
     }
 
     @Test func reDeliveredEventsWithAnIdAreDuplicates() {
@@ -94,6 +99,16 @@ import Testing
         // Not measured: the configured cost of the feature.
         let (b, _) = Self.profile([Self.event(0, feature: "search", duration: 120)], updater: updater)
         #expect(b.costPerActiveMinute == PrescientConfig.default.feature(named: "search")!.cost)
+    }
+
+    @Test func theReferenceMovesWhenFarBehindWithoutChangingValues() {
+        var config = PrescientConfig.default
+        config.profiles.halfLifeDays = 1
+        let updater = ProfileUpdater(config: config)
+        // 40 days apart with a 1-day half-life: the reference must move (2^40 would overflow precision).
+        let (p, _) = Self.profile([Self.event(0, duration: 600), Self.event(40 * 86_400, duration: 600)], updater: updater)
+        #expect(p.decayReference == p.lastSeen)
+        #expect(abs(p.activeMinutes(at: p.lastSeen, halfLifeDays: 1) - 10) < 1e-3)
     }
 
     @Test func onlyTheTopFeaturesAreKeptTheRestIsOther() {

@@ -16,7 +16,7 @@ struct IngestCommand: Command {
         CommonOptions.store,
         OptionSpec("--out", value: "FILE", help: "write accepted events as canonical JSON Lines instead of updating profiles"),
         OptionSpec("--covariates", value: "FILE", help: "hourly covariates (region,ds,rain_mm,event) for covariate sensitivity, e.g. generate's covariates.csv"),
-        OptionSpec("--commit-every", value: "N", help: "records per committed batch (default 100000); a commit is an acknowledgement and a resume point"),
+        OptionSpec("--commit-every", value: "N", help: "records per committed batch (default 500000); a commit is an acknowledgement and a resume point"),
         OptionSpec("--verbose", help: "print each commit"),
         OptionSpec("--rejects", value: "FILE", help: "write each rejected record: 'file:line: field: reason<TAB>record'"),
         OptionSpec("--strict", help: "stop at the first rejected record (what came before it is applied)"),

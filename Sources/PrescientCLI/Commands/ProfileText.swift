@@ -5,8 +5,7 @@ import PrescientRuntime
 enum ProfileText {
     /// Mean active minutes per day now: decayed minutes scaled to `now`, times ln 2 / half-life.
     static func minutesPerDay(_ p: UserProfile, now: Timestamp, halfLifeDays: Double) -> Double {
-        let ageDays = max(0, Double(now.milliseconds - p.lastSeen.milliseconds) / 86_400_000)
-        return p.activeMinutes * _pow2(-ageDays / halfLifeDays) * 0.6931471805599453 / halfLifeDays
+        p.activeMinutes(at: now, halfLifeDays: halfLifeDays) * 0.6931471805599453 / halfLifeDays
     }
 
     /// Churn signal in [0, 1]: 1 − P(no activity for as long as observed | still active at the user's
@@ -142,5 +141,4 @@ enum SegmentTable {
 #if canImport(Glibc)
 import Glibc
 #endif
-@inline(__always) func _pow2(_ x: Double) -> Double { exp2(x) }
 @inline(__always) func _expNeg(_ x: Double) -> Double { exp(-x) }

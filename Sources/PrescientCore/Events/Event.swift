@@ -48,6 +48,19 @@ public struct ResourceUsage: Sendable, Hashable {
 public enum DeviceClass: String, Sendable, Hashable, CaseIterable, Codable {
     case mobile, desktop, tablet, bot, tv, unknown
 
+    /// Position in `allCases` (without building the array).
+    @inline(__always)
+    public var index: Int {
+        switch self {
+        case .mobile: 0
+        case .desktop: 1
+        case .tablet: 2
+        case .bot: 3
+        case .tv: 4
+        case .unknown: 5
+        }
+    }
+
     /// Parses a device name case-insensitively; also accepts common synonyms (phone, pc, crawler).
     public init?(name: some StringProtocol) {
         // Fast path: the canonical spelling, without allocating a lowercased copy.

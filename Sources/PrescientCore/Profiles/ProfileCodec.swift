@@ -1,7 +1,7 @@
 /// A compact binary form of `UserProfile` for stores (SQLite blobs, Redis values).
 ///
-/// Layout (little-endian), version 1: `u8 version`, user (u16 length + UTF-8), first/last seen
-/// (i64 ms), events (i64), rhythm as sparse pairs (u8 count of non-zero bins, then u8 bin + f32),
+/// Layout (little-endian), version 1: `u8 version`, user (u16 length + UTF-8), first seen, last
+/// seen and decay reference (i64 ms each), events (i64), rhythm as sparse pairs (u8 count of non-zero bins, then u8 bin + f32),
 /// regions and features (u8 count, then u8 length + UTF-8 + f32), devices (u8 count + f32 each),
 /// other features (f32), resource totals (3 × f64), covariate minutes (3 × f32), prediction
 /// (u8 present; i64 start, i32 step, u16 count + f32 each), recent events (u8 count; u64 hash +
@@ -23,9 +23,10 @@ public enum ProfileCodec {
         putString16(p.user, &out)
         put(UInt64(bitPattern: p.firstSeen.milliseconds), &out)
         put(UInt64(bitPattern: p.lastSeen.milliseconds), &out)
+        put(UInt64(bitPattern: p.decayReference.milliseconds), &out)
         put(UInt64(bitPattern: p.events), &out)
         let bins = p.rhythm.indices.filter { p.rhythm[$0] != 0 }
-        out.append(UInt8(bins.count == 168 ? 168 : bins.count))
+        out.append(UInt8(bins.count))
         for b in bins { out.append(UInt8(b)); put(p.rhythm[b].bitPattern, &out) }
         putNames(p.regions, &out)
         out.append(UInt8(p.devices.count))
@@ -59,6 +60,7 @@ public enum ProfileCodec {
         var p = UserProfile(user: user, at: Timestamp(milliseconds: 0))
         p.firstSeen = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))
         p.lastSeen = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))
+        p.decayReference = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))
         p.events = Int64(bitPattern: try r.u64())
         let bins = Int(try r.u8())
         for _ in 0..<bins {
@@ -92,6 +94,7 @@ public enum ProfileCodec {
             let h = try r.u64()
             p.recent.append(RecentEvent(hash: h, time: Timestamp(milliseconds: Int64(bitPattern: try r.u64()))))
         }
+        p.recentFilter = RecentFilter(p.recent.map(\.hash))
         if try r.u8() == 1 { p.recentFloor = Timestamp(milliseconds: Int64(bitPattern: try r.u64())) }
         guard r.i == bytes.count else { throw DecodeError(reason: "\(bytes.count - r.i) trailing bytes") }
         return p

@@ -7,8 +7,8 @@
 ///    by the caller, never merged. Events without an id cannot be told from a genuine repeat (logs
 ///    hold identical requests in the same second), so they are not deduplicated here: file ingests
 ///    make them exactly-once with checkpoints instead;
-/// 2. a newer event moves `lastSeen` forward and scales every decayed field by
-///    `d(Δ) = 2^(−Δ / halfLife)`; an older one (within the bound) enters with weight `d(lastSeen − t)`;
+/// 2. the event enters with weight `2^((t − decayReference) / halfLife)` (see `UserProfile`); when
+///    that passes 2^32 the reference moves to t and every field is rescaled once;
 /// 3. the session's minutes go to the local hour-of-week bins they cover (region's UTC offset),
 ///    and to the region, device and feature mixes; resources use the event's own `cpu_ms`,
 ///    `mem_mb` and `bytes` when present, else the feature's configured cost per active minute.
@@ -24,6 +24,10 @@ public struct ProfileUpdater: Sendable {
     public let offsets: RegionOffsets
     public let covariates: CovariateTable
     private let featureCosts: [String: FeatureCost]
+    /// The same costs as a short list: comparing a few short names beats hashing one.
+    private let featureCostList: [(name: String, cost: FeatureCost)]
+    /// Each region's transitions, as a short list for the same reason.
+    private let regionTransitions: [(name: String, transitions: [(at: Int64, offset: Int32)])]
     /// Shortest activity an event counts for, seconds.
     public static let minimumActiveSeconds = 6.0
 
@@ -35,6 +39,8 @@ public struct ProfileUpdater: Sendable {
         var costs: [String: FeatureCost] = [:]
         for f in config.features { costs[f.name] = f.cost }
         featureCosts = costs
+        featureCostList = config.features.map { ($0.name, $0.cost) }
+        regionTransitions = offsets.transitions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// `2^(−seconds / halfLife)`.
@@ -46,7 +52,9 @@ public struct ProfileUpdater: Sendable {
     public func apply(_ event: Event, to p: inout UserProfile) -> Outcome {
         let hash = event.id == nil ? nil : EventHash.of(event)
         if p.events > 0 {
-            if let hash, p.recent.contains(where: { $0.hash == hash }) { return .duplicate }
+            if let hash, p.recentFilter.mightContain(hash) {
+                for r in p.recent where r.hash == hash { return .duplicate }
+            }
             let age = Double(p.lastSeen.milliseconds - event.time.milliseconds) / 1000
             if age > lateBoundSeconds {
                 return .late("\(Int(age)) s older than the user's newest event (bound \(Int(lateBoundSeconds)) s)")
@@ -57,23 +65,26 @@ public struct ProfileUpdater: Sendable {
         } else {
             p.firstSeen = event.time
             p.lastSeen = event.time
+            p.decayReference = event.time
         }
-        if event.time > p.lastSeen {
-            rescale(&p, by: Float(decay(seconds: Double(event.time.milliseconds - p.lastSeen.milliseconds) / 1000)))
-            p.lastSeen = event.time
-        }
+        if event.time > p.lastSeen { p.lastSeen = event.time }
         if event.time < p.firstSeen { p.firstSeen = event.time }
-        let weight = event.time < p.lastSeen ? decay(seconds: Double(p.lastSeen.milliseconds - event.time.milliseconds) / 1000) : 1
+        let ahead = Double(event.time.milliseconds - p.decayReference.milliseconds) / 1000
+        if ahead > 32 * halfLifeSeconds {
+            rescale(&p, by: Float(decay(seconds: ahead)))
+            p.decayReference = event.time
+        }
+        let weight = decay(seconds: -Double(event.time.milliseconds - p.decayReference.milliseconds) / 1000)
         let seconds = max(event.durationSeconds, Self.minimumActiveSeconds)
         let minutes = seconds / 60
         let w = Float(weight * minutes)
 
         spreadOverHours(event, seconds: seconds, weight: weight, into: &p.rhythm)
         _ = add(event.region, w, to: &p.regions, limit: Int.max)
-        p.devices[DeviceClass.allCases.firstIndex(of: event.device) ?? 0] += w
+        p.devices[event.device.index] += w
         p.otherFeatures += add(event.feature, w, to: &p.features, limit: UserProfile.maxFeatures)
 
-        let cost = featureCosts[event.feature]
+        let cost = featureCost(event.feature)
         let cpu = event.resources.cpuMilliseconds.map { $0 / seconds } ?? cost?.cpuMillicores ?? 0
         let memory = event.resources.memoryMiB ?? cost?.memoryMiB ?? 0
         let network = event.bytes > 0 ? Double(event.bytes) * 8 / 1000 / seconds : (cost?.networkKbps ?? 0)
@@ -88,13 +99,37 @@ public struct ProfileUpdater: Sendable {
             if c.event != nil { p.eventMinutes += w }
         }
 
-        if let hash { p.recent.append(RecentEvent(hash: hash, time: event.time)) }
-        if p.recent.count > UserProfile.maxRecent, let oldest = p.recent.indices.min(by: { p.recent[$0].time < p.recent[$1].time }) {
-            let removed = p.recent.remove(at: oldest)
-            p.recentFloor = max(p.recentFloor ?? removed.time, removed.time)
+        if let hash {
+            p.recent.append(RecentEvent(hash: hash, time: event.time))
+            p.recentFilter.insert(hash)
+            if p.recent.count > UserProfile.maxRecent {
+                // Forget the earliest remembered; everything at or before its time is now "late"
+                // (conservative when events came out of order: never a double merge).
+                let removed = p.recent.removeFirst()
+                p.recentFloor = max(p.recentFloor ?? removed.time, removed.time)
+                p.recentFilter = RecentFilter(p.recent.map(\.hash))
+            }
         }
         p.events += 1
         return .applied
+    }
+
+    @inline(__always)
+    private func featureCost(_ name: String) -> FeatureCost? {
+        if featureCostList.count <= 32 {
+            for f in featureCostList where f.name == name { return f.cost }
+            return nil
+        }
+        return featureCosts[name]
+    }
+
+    @inline(__always)
+    private func offsetSeconds(region: String, at t: Timestamp) -> Int {
+        if regionTransitions.count <= 32 {
+            for r in regionTransitions where r.name == region { return RegionOffsets.offset(in: r.transitions, at: t) }
+            return 0
+        }
+        return offsets.offsetSeconds(region: region, at: t)
     }
 
     private func rescale(_ p: inout UserProfile, by f: Float) {
@@ -111,7 +146,7 @@ public struct ProfileUpdater: Sendable {
 
     /// Adds `weight × minutes` to the local hour-of-week bins the session covers.
     private func spreadOverHours(_ e: Event, seconds: Double, weight: Double, into rhythm: inout [Float]) {
-        let offset = offsets.offsetSeconds(region: e.region, at: e.time)
+        let offset = offsetSeconds(region: e.region, at: e.time)
         var start = Double(e.time.milliseconds) / 1000 + Double(offset)
         var remaining = seconds
         var guardSteps = 0

@@ -12,7 +12,14 @@ public struct RegionOffsets: Sendable, Equatable {
     /// Seconds east of UTC in `region` at `t` (0 for a region without a table).
     @inline(__always)
     public func offsetSeconds(region: String, at t: Timestamp) -> Int {
-        guard let list = transitions[region], !list.isEmpty else { return 0 }
+        guard let list = transitions[region] else { return 0 }
+        return Self.offset(in: list, at: t)
+    }
+
+    /// The offset in force at `t` in a transition list.
+    @inline(__always)
+    public static func offset(in list: [(at: Int64, offset: Int32)], at t: Timestamp) -> Int {
+        guard !list.isEmpty else { return 0 }
         // Binary search for the last transition at or before t.
         var lo = 0, hi = list.count - 1
         if t.milliseconds < list[0].at { return Int(list[0].offset) }

@@ -1,18 +1,22 @@
 /// Everything Prescient knows about one user's behaviour, updated event by event.
 ///
-/// Decayed quantities are stored *as of `lastSeen`*: an event at time t contributes
-/// `w × 2^(−(lastSeen − t) / halfLife)`, and when `lastSeen` advances every decayed field is
-/// multiplied by the same factor. Addition commutes, so the state does not depend on the order
-/// events arrive in (up to rounding). To compare users at a common instant `now`, scale by
-/// `decay(now − lastSeen)`; shapes (normalised mixes and rhythms) need no scaling.
+/// Decayed quantities are stored *as of `decayReference`*: an event at time t contributes
+/// `w × 2^((t − decayReference) / halfLife)` (more than w for events after the reference), so a new
+/// event touches only the fields it feeds; the reference moves forward — and every field is
+/// rescaled once — only when it falls 32 half-lives behind. Addition commutes, so the state does
+/// not depend on the order events arrive in (up to rounding). The value as of an instant `now` is
+/// the stored one × `2^(−(now − decayReference) / halfLife)` (`scale(at:halfLifeDays:)`); shapes
+/// (normalised mixes and rhythms) need no scaling.
 ///
 /// Size: ~1.3 KB in memory for a typical user (the 168-bin rhythm is 672 B, the duplicate-check
 /// ring up to 512 B).
 public struct UserProfile: Sendable, Equatable {
     public var user: String
     public var firstSeen: Timestamp
-    /// The newest event time applied; the reference time of every decayed field.
+    /// The newest event time applied.
     public var lastSeen: Timestamp
+    /// The instant the decayed fields are expressed at (see the type's documentation).
+    public var decayReference: Timestamp
     /// Events applied, all time (not decayed).
     public var events: Int64
 
@@ -43,8 +47,11 @@ public struct UserProfile: Sendable, Equatable {
     /// Predicted usage for the coming hours (filled by the forecaster).
     public var prediction: UsagePrediction?
 
-    /// Recently applied events (hash, time), newest kept, for idempotent re-delivery.
+    /// Recently applied events with an id (hash, time), in arrival order, for idempotent re-delivery.
     public var recent: [RecentEvent]
+    /// A 128-bit filter of `recent`'s hashes: most new events are ruled out without a scan.
+    /// Derived from `recent` (not stored).
+    public var recentFilter = RecentFilter()
     /// Events at or before this time can no longer be checked against `recent`: treated as late.
     public var recentFloor: Timestamp?
 
@@ -54,7 +61,7 @@ public struct UserProfile: Sendable, Equatable {
 
     public init(user: String, at t: Timestamp) {
         self.user = user
-        firstSeen = t; lastSeen = t; events = 0
+        firstSeen = t; lastSeen = t; decayReference = t; events = 0
         rhythm = [Float](repeating: 0, count: Self.hoursPerWeek)
         regions = []
         devices = [Float](repeating: 0, count: DeviceClass.allCases.count)
@@ -64,8 +71,19 @@ public struct UserProfile: Sendable, Equatable {
         recent = []
     }
 
-    /// Decayed active minutes (the weight every mix is a share of).
+    /// Decayed active minutes as stored (as of `decayReference`): the weight every mix is a share of.
     public var activeMinutes: Double { rhythm.reduce(0) { $0 + Double($1) } }
+
+    /// The factor that turns stored decayed values into values as of `now`:
+    /// `2^(−(now − decayReference) / halfLife)`.
+    public func scale(at now: Timestamp, halfLifeDays: Double) -> Double {
+        _exp2(-Double(now.milliseconds - decayReference.milliseconds) / (halfLifeDays * 86_400_000))
+    }
+
+    /// Decayed active minutes as of `now`.
+    public func activeMinutes(at now: Timestamp, halfLifeDays: Double) -> Double {
+        activeMinutes * scale(at: now, halfLifeDays: halfLifeDays)
+    }
 
     /// Expected cost per active minute (millicores, MiB, kbit/s); zero before any activity.
     public var costPerActiveMinute: FeatureCost {
@@ -83,6 +101,27 @@ public struct WeightedName: Sendable, Equatable {
     public var name: String
     public var weight: Float
     public init(_ name: String, _ weight: Float) { self.name = name; self.weight = weight }
+}
+
+/// Two 64-bit words with one bit set per remembered hash: "might contain" or "certainly not".
+public struct RecentFilter: Sendable, Equatable {
+    public private(set) var low: UInt64 = 0
+    public private(set) var high: UInt64 = 0
+
+    public init() {}
+    public init(_ hashes: [UInt64]) { for h in hashes { insert(h) } }
+
+    @inline(__always)
+    public mutating func insert(_ h: UInt64) {
+        let bit = (h >> 57) & 127
+        if bit < 64 { low |= 1 << bit } else { high |= 1 << (bit - 64) }
+    }
+
+    @inline(__always)
+    public func mightContain(_ h: UInt64) -> Bool {
+        let bit = (h >> 57) & 127
+        return bit < 64 ? low & (1 << bit) != 0 : high & (1 << (bit - 64)) != 0
+    }
 }
 
 /// An applied event remembered for duplicate detection.

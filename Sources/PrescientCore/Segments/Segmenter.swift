@@ -60,20 +60,22 @@ public struct Segmenter: Sendable {
                           assignments: [Int32?](repeating: nil, count: profiles.count))
         }
 
-        // Sample for choosing k and seeding.
-        var sampleIdx = Array(0..<n)
-        if n > sampleSize {
-            for i in 0..<sampleSize { sampleIdx.swapAt(i, i + rng.nextInt(below: n - i)) }
-            sampleIdx = Array(sampleIdx.prefix(sampleSize)).sorted()
-        }
+        // Sample for choosing k and seeding: users whose id hashes below a threshold, so the sample
+        // does not depend on the order profiles come in (nor on the process: a fixed hash).
+        let keep = n <= sampleSize ? UInt64.max : UInt64(Double(UInt64.max) * min(1, Double(sampleSize) * 1.05 / Double(n)))
+        var sampleIdx = (0..<n).filter { Self.userHash(profiles[owners[$0]].user, seed: seed) <= keep }
+        sampleIdx.sort { profiles[owners[$0]].user < profiles[owners[$1]].user }
+        if sampleIdx.count > sampleSize { sampleIdx = Array(sampleIdx.prefix(sampleSize)) }
         var sample: [Float] = []
         sample.reserveCapacity(sampleIdx.count * d)
         for i in sampleIdx { sample.append(contentsOf: points[(i * d)..<(i * d + d)]) }
         let sampleWeights = sampleIdx.map { weights[$0] }
 
         // Silhouette rows: sampled users with the most evidence (a user seen twice sits between
-        // segments by chance and blurs every score alike), up to `silhouetteSize`.
+        // segments by chance and blurs every score alike), up to `silhouetteSize`; their pairwise
+        // distances are computed once and serve every k.
         let scoredRows = Array(sampleIdx.indices.sorted { (sampleWeights[$0], -$0) > (sampleWeights[$1], -$1) }.prefix(silhouetteSize)).sorted()
+        let pairwise = Self.pairwiseDistances(points: sample, rows: scoredRows, d: d)
         var scores: [Int: Double] = [:]
         var chosen: (k: Int, centroids: [[Float]])
         let ks = k.map { [$0] } ?? Array(kRange.filter { $0 <= sampleIdx.count })
@@ -89,7 +91,7 @@ public struct Segmenter: Sendable {
                 if inertia < bestInertia { bestInertia = inertia; bestFit = f }
             }
             let fit = bestFit!
-            let s = Self.silhouette(points: sample, rows: scoredRows, d: d, labels: fit.assignments, k: kk)
+            let s = Self.silhouette(distances: pairwise, labels: scoredRows.map { fit.assignments[$0] }, k: kk)
             scores[kk] = s
             if best == nil || s > best!.score + 1e-9 { best = (s, kk, fit.centroids) }
         }
@@ -116,40 +118,58 @@ public struct Segmenter: Sendable {
         return Output(segmentation: segmentation, assignments: assignments)
     }
 
-    /// Mean silhouette (Rousseeuw 1987) of the first `n` points: `s = (b − a) / max(a, b)` with `a`
-    /// the mean distance to the own cluster and `b` the smallest mean distance to another cluster.
-    static func silhouette(points: [Float], rows: [Int], d: Int, labels: [Int32], k: Int) -> Double {
-        let n = rows.count
-        guard k > 1, n > 1 else { return -1 }
-        var tally = [Int](repeating: 0, count: k)
-        for r in rows { tally[Int(labels[r])] += 1 }
-        let counts = tally
+    /// A stable 64-bit hash of a user id (FNV-1a + SplitMix64 finaliser), mixed with the seed.
+    static func userHash(_ user: String, seed: UInt64) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
+        for b in user.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return SplitMix64.mix(h)
+    }
+
+    /// Euclidean distances between the given rows, row-major m × m.
+    static func pairwiseDistances(points: [Float], rows: [Int], d: Int) -> [Float] {
+        let m = rows.count
+        var out = [Float](repeating: 0, count: m * m)
         let chunks = 8
-        let parts = PartialSums(chunks: chunks, size: 1)
-        points.withUnsafeBufferPointer { pBuf in
-            nonisolated(unsafe) let p = pBuf
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var total = 0.0
-                var sums = [Double](repeating: 0, count: k)
-                for ii in (n * c / chunks)..<(n * (c + 1) / chunks) {
-                    let i = rows[ii]
-                    for cc in 0..<k { sums[cc] = 0 }
-                    for j in rows where j != i {
-                        var s: Float = 0
-                        for t in 0..<d { let diff = p[i * d + t] - p[j * d + t]; s += diff * diff }
-                        sums[Int(labels[j])] += Double(s.squareRoot())
+        out.withUnsafeMutableBufferPointer { oBuf in
+            points.withUnsafeBufferPointer { pBuf in
+                nonisolated(unsafe) let o = oBuf, p = pBuf
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    for a in (m * c / chunks)..<(m * (c + 1) / chunks) {
+                        let i = rows[a] * d
+                        for b in 0..<m {
+                            let j = rows[b] * d
+                            var s: Float = 0
+                            for t in 0..<d { let diff = p[i &+ t] - p[j &+ t]; s += diff * diff }
+                            o[a * m + b] = s.squareRoot()
+                        }
                     }
-                    let own = Int(labels[i])
-                    guard counts[own] > 1 else { continue }
-                    let a = sums[own] / Double(counts[own] - 1)
-                    var b = Double.infinity
-                    for cc in 0..<k where cc != own && counts[cc] > 0 { b = min(b, sums[cc] / Double(counts[cc])) }
-                    total += (b - a) / max(a, b)
                 }
-                parts.set(c, [total])
             }
         }
-        return parts.values.reduce(0) { $0 + ($1.first ?? 0) } / Double(n)
+        return out
+    }
+
+    /// Mean silhouette (Rousseeuw 1987) from pairwise distances: `s = (b − a) / max(a, b)` with
+    /// `a` the mean distance to the own cluster and `b` the smallest mean distance to another.
+    static func silhouette(distances: [Float], labels: [Int32], k: Int) -> Double {
+        let m = labels.count
+        guard k > 1, m > 1 else { return -1 }
+        var counts = [Int](repeating: 0, count: k)
+        for l in labels { counts[Int(l)] += 1 }
+        var total = 0.0
+        var sums = [Double](repeating: 0, count: k)
+        for i in 0..<m {
+            for c in 0..<k { sums[c] = 0 }
+            let base = i * m
+            for j in 0..<m { sums[Int(labels[j])] += Double(distances[base + j]) }
+            let own = Int(labels[i])
+            guard counts[own] > 1 else { continue }
+            let a = sums[own] / Double(counts[own] - 1)
+            var b = Double.infinity
+            for c in 0..<k where c != own && counts[c] > 0 { b = min(b, sums[c] / Double(counts[c])) }
+            total += (b - a) / max(a, b)
+        }
+        return total / Double(m)
     }
 
     static func simplifiedSilhouette(points: [Float], n: Int, d: Int, fit: KMeans.Result) -> Double {
@@ -215,8 +235,7 @@ public struct Segmenter: Sendable {
             let total = Double(p.rhythm.reduce(0, +))
             guard total > 0 else { continue }
             // Weight the user's shape by its activity now (decayed to `now`).
-            let ageDays = max(0, Double(now.milliseconds - p.lastSeen.milliseconds) / 86_400_000)
-            let scale = _exp2(-ageDays / halfLifeDays)
+            let scale = p.scale(at: now, halfLifeDays: halfLifeDays)
             let activity = total * scale
             a.size += 1
             for h in 0..<168 { a.rhythm[h] += Double(p.rhythm[h]) * scale }

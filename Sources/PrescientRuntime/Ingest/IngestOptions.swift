@@ -16,7 +16,7 @@ public struct IngestOptions: Sendable {
     /// Events handed to the sink per batch.
     public var batchSize = 4096
     /// Records between commits (each commit is an acknowledgement and a resume point).
-    public var commitEvery = 100_000
+    public var commitEvery = 500_000
 
     public init() {}
 }

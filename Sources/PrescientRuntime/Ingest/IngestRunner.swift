@@ -77,6 +77,7 @@ public final class IngestRunner {
         let path: String
         let runner: IngestRunner
         let sink: EventSink
+        let worker: SinkWorker
         var parser: Parser?
         var identity: SourceIdentity?
         var resumeLine = 0
@@ -90,6 +91,7 @@ public final class IngestRunner {
 
         init(path: String, runner: IngestRunner, sink: EventSink) {
             self.path = path; self.runner = runner; self.sink = sink
+            worker = SinkWorker(sink: sink)
         }
 
         var options: IngestOptions { runner.options }
@@ -122,9 +124,9 @@ public final class IngestRunner {
                 let ok = pending.withUnsafeBytes { reject(pendingLine, FieldError("line", "truncated: quoted field not closed at the end of the file"), $0) }
                 pending.removeAll()
                 decidedLine = reader.lineNumber
-                if !ok { try commit(); return false }
+                if !ok { try commit(wait: true); return false }
             }
-            try commit()
+            try commit(wait: true)
             runner.onProgress(source.position, source.size, runner.summary)
             return true
         }
@@ -218,37 +220,44 @@ public final class IngestRunner {
             return true
         }
 
-        /// Hands the batch to the sink and accounts for what it did not apply.
+        /// Hands the batch to the sink's worker (applied while the next batch is parsed).
         mutating func flush() throws(RuntimeError) {
             guard !batch.isEmpty else { return }
-            let verdicts = try sink.write(batch)
+            try worker.submit(batch, lines: batchLines)
+            batch.removeAll(keepingCapacity: true)
+            batchLines.removeAll(keepingCapacity: true)
+        }
+
+        /// Waits for the worker and accounts for what the sink did not apply.
+        func settle() throws(RuntimeError) {
             let labels = parser?.labels ?? .canonical
-            for v in verdicts {
+            for v in try worker.drain() {
                 runner.summary.accepted -= 1
                 switch v.kind {
                 case .duplicate: runner.summary.duplicates += 1
                 case .late(let why):
                     runner.summary.rejected += 1
                     runner.summary.rejectedByField[labels[.ts], default: 0] += 1
-                    runner.onReject(Rejection(source: path, line: batchLines[v.index], error: FieldError(labels[.ts], "late: \(why)")),
+                    runner.onReject(Rejection(source: path, line: v.line, error: FieldError(labels[.ts], "late: \(why)")),
                                     UnsafeRawBufferPointer(start: nil, count: 0))
                 }
             }
-            batch.removeAll(keepingCapacity: true)
-            batchLines.removeAll(keepingCapacity: true)
         }
 
-        mutating func commit() throws(RuntimeError) {
+        /// Commits everything decided so far, on the worker; `wait` waits for it (end of file, stop).
+        mutating func commit(wait: Bool = false) throws(RuntimeError) {
             try flush()
-            try sink.commit(through: identity.map { SourcePosition(source: $0, line: decidedLine) })
+            try worker.commit(through: identity.map { SourcePosition(source: $0, line: decidedLine) })
             runner.summary.commits += 1
             sinceCommit = 0
+            // Late and duplicate verdicts are reported when the worker is waited for.
+            if wait { try settle() }
         }
 
         /// `--strict` stop at the record starting on `line`: commit everything before it.
         mutating func stop(before line: Int) throws(RuntimeError) -> Bool {
             decidedLine = line - 1
-            try commit()
+            try commit(wait: true)
             return false
         }
 

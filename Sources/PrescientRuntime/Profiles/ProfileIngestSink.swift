@@ -4,16 +4,22 @@ import PrescientCore
 /// memory (loaded from the store on first touch), and saves the changed ones with the ingest
 /// checkpoint in one store transaction per commit.
 ///
-/// Memory: every profile touched since the last commit, plus clean ones up to `cacheLimit`.
+/// Profiles live in an array indexed through a user → slot map, so an update mutates its profile
+/// in place (one hash lookup per event, no copies). Memory: every profile touched since the last
+/// commit, plus clean ones up to `cacheLimit`.
 public final class ProfileIngestSink: EventSink {
     public let store: any ProfileStore
     public let updater: ProfileUpdater
     public var cacheLimit: Int
-    private var cache: [String: UserProfile] = [:]
-    private var dirty = Set<String>()
+    private var slotOfUser: [String: Int] = [:]
+    private var profiles: [UserProfile] = []
+    private var isDirty: [Bool] = []
+    private var dirtySlots: [Int] = []
+    /// Whether the store had no profiles when this sink started (then nothing needs loading).
+    private var storeWasEmpty: Bool?
     public private(set) var applied = 0
     public private(set) var commits = 0
-    /// Called after each commit with the position committed (for progress and tests).
+    /// Called after each commit with the position committed and the number of profiles saved.
     public var onCommit: (SourcePosition?, Int) -> Void = { _, _ in }
 
     public init(store: any ProfileStore, updater: ProfileUpdater, cacheLimit: Int = 2_000_000) {
@@ -25,44 +31,67 @@ public final class ProfileIngestSink: EventSink {
     }
 
     public func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] {
-        // Load, in one query, the users of this batch not in memory yet.
+        if storeWasEmpty == nil { storeWasEmpty = try store.profileCount() == 0 }
+        // Resolve every event's slot; load, in one query, the users not in memory yet.
+        var slots = [Int](repeating: -1, count: events.count)
         var missing: [String] = []
-        var seen = Set<String>()
-        for e in events where cache[e.user] == nil && seen.insert(e.user).inserted { missing.append(e.user) }
+        var missingAt: [String: [Int]] = [:]
+        for (i, e) in events.enumerated() {
+            if let s = slotOfUser[e.user] { slots[i] = s; continue }
+            if missingAt[e.user] == nil { missing.append(e.user) }
+            missingAt[e.user, default: []].append(i)
+        }
         if !missing.isEmpty {
-            for (user, profile) in try store.load(missing) { cache[user] = profile }
+            let loaded = storeWasEmpty == true ? [:] : try store.load(missing)
+            for user in missing {
+                let first = events[missingAt[user]![0]]
+                let s = profiles.count
+                profiles.append(loaded[user] ?? UserProfile(user: user, at: first.time))
+                isDirty.append(false)
+                slotOfUser[user] = s
+                for i in missingAt[user]! { slots[i] = s }
+            }
         }
         var verdicts: [SinkVerdict] = []
         for (i, e) in events.enumerated() {
-            let outcome = updater.apply(e, to: &cache[e.user, default: UserProfile(user: e.user, at: e.time)])
-            switch outcome {
-            case .applied: applied += 1; dirty.insert(e.user)
+            let s = slots[i]
+            switch updater.apply(e, to: &profiles[s]) {
+            case .applied:
+                applied += 1
+                if !isDirty[s] { isDirty[s] = true; dirtySlots.append(s) }
             case .duplicate: verdicts.append(SinkVerdict(index: i, kind: .duplicate))
             case .late(let why): verdicts.append(SinkVerdict(index: i, kind: .late(why)))
             }
-            // A first event that was not applied leaves an empty profile behind: drop it.
-            if outcome != .applied, let p = cache[e.user], p.events == 0 { cache[e.user] = nil }
         }
         return verdicts
     }
 
     public func commit(through position: SourcePosition?) throws(RuntimeError) {
-        let changed = dirty.sorted().compactMap { cache[$0] }
+        // Never-applied new users (their only event was late) have no events: nothing to save.
+        let changed = dirtySlots.sorted { profiles[$0].user < profiles[$1].user }.map { profiles[$0] }.filter { $0.events > 0 }
         try store.save(changed, checkpoint: position.map { IngestCheckpoint(source: $0.source, line: $0.line) })
-        dirty.removeAll(keepingCapacity: true)
+        for s in dirtySlots { isDirty[s] = false }
+        dirtySlots.removeAll(keepingCapacity: true)
         commits += 1
-        if cache.count > cacheLimit { cache.removeAll(keepingCapacity: false) }
+        if profiles.count > cacheLimit { forgetAll() }
         onCommit(position, changed.count)
     }
 
     public func finish() throws(RuntimeError) {}
 
     public func abort() {
-        // Forget uncommitted changes: reload from the store on next touch.
-        for user in dirty { cache[user] = nil }
-        dirty.removeAll()
+        // Forget uncommitted changes: profiles are reloaded from the store on next touch.
+        forgetAll()
+    }
+
+    private func forgetAll() {
+        slotOfUser.removeAll(keepingCapacity: false)
+        profiles.removeAll(keepingCapacity: false)
+        isDirty.removeAll(keepingCapacity: false)
+        dirtySlots.removeAll()
+        storeWasEmpty = nil
     }
 
     /// A profile as this sink currently sees it (committed or not).
-    public func profile(_ user: String) -> UserProfile? { cache[user] }
+    public func profile(_ user: String) -> UserProfile? { slotOfUser[user].map { profiles[$0] } }
 }
