@@ -20,10 +20,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // A compiler hint the hot profile loop needs (prefetching), which Swift does not expose.
+        .target(name: "CPrefetch"),
         // Pure domain logic: no I/O, no wall clock, no globals.
         .target(name: "PrescientCore"),
         // Seams, file readers, logging, clocks.
-        .target(name: "PrescientRuntime", dependencies: ["PrescientCore", "CZlib"]),
+        .target(name: "PrescientRuntime", dependencies: ["PrescientCore", "CZlib", "CPrefetch"]),
         // Adapters, one per real system.
         .target(name: "PrescientYAML", dependencies: ["PrescientCore", "CYAML"]),
         .target(name: "PrescientGeoIP", dependencies: ["PrescientCore", "CGeoIP"]),
@@ -38,7 +40,7 @@ let package = Package(
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [
-            "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientSim",
+            "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientSim", "PrescientTestKit",
         ]),
 
         .testTarget(name: "PrescientCoreTests", dependencies: ["PrescientCore", "PrescientTestKit"]),

@@ -70,11 +70,14 @@ func syntheticProfiles(users: Int, days: Int, seed: UInt64, throughDay: Int? = n
         for (i, p) in early.enumerated() { before[p.user] = first.assignments[i] }
         let second = Self.segmenter().run(late, previous: first.segmentation, previousAssignment: { before[$0] }, now: monday.adding(seconds: 7 * 86_400))
         let drift = try! #require(second.segmentation.drift)
-        // Monday–Thursday hides the weekend segment; a full week reveals it. Segments seen before
-        // keep their ids, the new ones get new ids, and drift says who moved and what appeared.
+        // Monday–Thursday hides the weekend segment; a full week reveals it. Segments that still
+        // exist keep their ids, new ones get new ids, and drift says what appeared, what vanished
+        // and who moved.
+        let earlier = Set(first.segmentation.segments.map(\.id)), later = Set(second.segmentation.segments.map(\.id))
         #expect(first.segmentation.segments.count < second.segmentation.segments.count)
-        #expect(Set(second.segmentation.segments.map(\.id)).isSuperset(of: first.segmentation.segments.map(\.id)))
-        #expect(drift.appeared == second.segmentation.segments.map(\.id).filter { id in !first.segmentation.segments.contains { $0.id == id } })
+        #expect(earlier.intersection(later).count >= earlier.count - 1)
+        #expect(Set(drift.appeared) == later.subtracting(earlier) && Set(drift.vanished) == earlier.subtracting(later))
+        #expect(later.subtracting(earlier).allSatisfy { $0 > earlier.max()! })
         #expect(drift.usersCompared > 1500 && drift.usersMoved > 0)
         let summary = second.segmentation.segments
         #expect(summary.allSatisfy { abs($0.allocation.values.reduce(0, +) - 1) < 1e-9 })

@@ -110,7 +110,7 @@ enum SegmentTable {
             for d in 0..<5 { for h in 0..<24 { weekday[h] += Double(seg.rhythm[d * 24 + h]) } }
             return [String(seg.id), String(seg.size), "\(Int((Double(seg.size) / Double(total) * 100).rounded()))%",
                     ProfileText.sparkline(weekday), seg.peakHours.map { String($0) }.joined(separator: ","),
-                    "\(Int((seg.weekendShare * 100).rounded()))%", top(seg.topRegions), top(seg.topFeatures), top(seg.topDevices),
+                    "\(Int((seg.weekendShare * 100).rounded()))%", top(seg.topRegions), top(seg.topFeatures.filter { $0.name != "(other)" }), top(seg.topDevices),
                     Formatting.format1(seg.cpuMillicores), Formatting.format1(seg.memoryMiB), Formatting.format1(seg.networkKbps),
                     Formatting.format1(seg.minutesPerUserDay)]
         }

@@ -24,10 +24,13 @@ public struct ProfileUpdater: Sendable {
     public let offsets: RegionOffsets
     public let covariates: CovariateTable
     private let featureCosts: [String: FeatureCost]
-    /// The same costs as a short list: comparing a few short names beats hashing one.
-    private let featureCostList: [(name: String, cost: FeatureCost)]
-    /// Each region's transitions, as a short list for the same reason.
-    private let regionTransitions: [(name: String, transitions: [(at: Int64, offset: Int32)])]
+    /// The same costs as short parallel lists: comparing a few short names beats hashing one.
+    private let featureNames: [String]
+    private let featureCostValues: [FeatureCost]
+    /// Region names and their transitions, as short parallel lists for the same reason
+    /// (iterating short names costs no reference counting; a tuple holding an array would).
+    private let regionNames: [String]
+    private let regionTables: [[(at: Int64, offset: Int32)]]
     /// Shortest activity an event counts for, seconds.
     public static let minimumActiveSeconds = 6.0
 
@@ -39,8 +42,11 @@ public struct ProfileUpdater: Sendable {
         var costs: [String: FeatureCost] = [:]
         for f in config.features { costs[f.name] = f.cost }
         featureCosts = costs
-        featureCostList = config.features.map { ($0.name, $0.cost) }
-        regionTransitions = offsets.transitions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        featureNames = config.features.map(\.name)
+        featureCostValues = config.features.map(\.cost)
+        let sorted = offsets.transitions.sorted { $0.key < $1.key }
+        regionNames = sorted.map(\.key)
+        regionTables = sorted.map(\.value)
     }
 
     /// `2^(−seconds / halfLife)`.
@@ -116,8 +122,8 @@ public struct ProfileUpdater: Sendable {
 
     @inline(__always)
     private func featureCost(_ name: String) -> FeatureCost? {
-        if featureCostList.count <= 32 {
-            for f in featureCostList where f.name == name { return f.cost }
+        if featureNames.count <= 32 {
+            for i in featureNames.indices where featureNames[i] == name { return featureCostValues[i] }
             return nil
         }
         return featureCosts[name]
@@ -125,8 +131,8 @@ public struct ProfileUpdater: Sendable {
 
     @inline(__always)
     private func offsetSeconds(region: String, at t: Timestamp) -> Int {
-        if regionTransitions.count <= 32 {
-            for r in regionTransitions where r.name == region { return RegionOffsets.offset(in: r.transitions, at: t) }
+        if regionNames.count <= 32 {
+            for i in regionNames.indices where regionNames[i] == region { return RegionOffsets.offset(in: regionTables[i], at: t) }
             return 0
         }
         return offsets.offsetSeconds(region: region, at: t)

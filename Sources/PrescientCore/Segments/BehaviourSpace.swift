@@ -14,10 +14,16 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
     public var featureWeight: Float = 1.0
     public var deviceWeight: Float = 0.7
     public var regionWeight: Float = 0.2
-    /// Pseudo-events of prior: a user's mixes are shrunk towards the population's,
-    /// `p = (n·p_user + α·p_population) / (n + α)` with n the user's events, so a user seen twice
-    /// is not placed by noise.
+    /// Weight of the activity dimension: log(1 + active minutes per day), standardised.
+    public var activityWeight: Float = 0.25
+    /// Pseudo-observations of prior: a user's mixes are shrunk towards the population's,
+    /// `p = (n·p_user + α·p_population) / (n + α)` with n the user's distinct active hours of the
+    /// week (not events: an order of 40 lines or a page of 30 requests is one visit), so a user
+    /// seen twice is not placed by noise.
     public var priorEvents: Float = 3
+    /// Mean and standard deviation of log(1 + decayed active minutes) over the population.
+    public var activityMean: Float = 0
+    public var activitySpread: Float = 1
     /// The population's rhythm (48 folded bins), feature (+ other) and device shares.
     public var rhythmPrior: [Float] = []
     public var featurePrior: [Float] = []
@@ -54,6 +60,13 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
             let dt = p.devices.reduce(0, +)
             if dt > 0 { for i in devs.indices { devs[i] += Double(p.devices[i] / dt) } }
         }
+        let levels = profiles.filter { $0.activeMinutes > 0 }.map { Double(activityLevel($0)) }
+        if !levels.isEmpty {
+            let mean = levels.reduce(0, +) / Double(levels.count)
+            let variance = levels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(levels.count)
+            space.activityMean = Float(mean)
+            space.activitySpread = Float(max(variance.squareRoot(), 1e-3))
+        }
         if users > 0 {
             space.rhythmPrior = rhythm.map { Float($0 / users) }
             space.featurePrior = feats.map { Float($0 / users) }
@@ -88,13 +101,20 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
         return (n * share + priorEvents * prior[i]) / (n + priorEvents)
     }
 
-    public var dimensions: Int { Self.rhythmDims + features.count + 1 + DeviceClass.allCases.count + regions.count + 1 }
+    public var dimensions: Int { Self.rhythmDims + features.count + 1 + DeviceClass.allCases.count + regions.count + 1 + 1 }
+
+    /// Evidence behind a profile's shape: its distinct active hours of the week.
+    static func evidence(_ p: UserProfile) -> Float {
+        Float(p.rhythm.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+    }
+
+    static func activityLevel(_ p: UserProfile) -> Float { _logOnePlus(Float(p.activeMinutes)) }
 
     /// Writes the profile's point into `out` (length `dimensions`); false for a profile with no activity.
     public func embed(_ p: UserProfile, into out: inout [Float]) -> Bool {
         let total = p.rhythm.reduce(0, +)
         guard total > 0 else { return false }
-        let n = Float(p.events)
+        let n = Self.evidence(p)
         var k = 0
         // Rhythm: fold 168 → weekday and weekend hours, shrink to the population, smooth, sqrt.
         let folded = Self.fold(p.rhythm).enumerated().map { shrink($1 / total, rhythmPrior, $0, n) }
@@ -113,6 +133,12 @@ public struct BehaviourSpace: Sendable, Equatable, Codable {
             out[k] = deviceWeight * shrink(devTotal > 0 ? d / devTotal : 0, devicePrior, i, n).squareRoot(); k += 1
         }
         for v in shares(p.regions, other: 0, vocabulary: regions) { out[k] = regionWeight * v.squareRoot(); k += 1 }
+        out[k] = activityWeight * (Self.activityLevel(p) - activityMean) / activitySpread
         return true
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+@inline(__always) func _logOnePlus(_ x: Float) -> Float { log1pf(x) }

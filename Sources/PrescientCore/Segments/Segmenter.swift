@@ -8,7 +8,7 @@ import Dispatch
 /// 2. Choose k (unless configured): k-means++ (best of `restarts`) on a seeded sample for each k in `kRange`, scored by
 ///    the simplified silhouette `s = (b − a) / max(a, b)` (a: distance to the own centroid, b: to
 ///    the nearest other); the best score wins, ties to the smaller k.
-/// 3. k-means on all users (weights `min(events, 20)`, so a user seen twice does not pull a
+/// 3. k-means on all users (weights `min(distinct active hours, 20)`, so a user seen twice does not pull a
 ///    centroid as hard as a regular), starting from the sample's centroids.
 /// 4. Identities: new centroids are matched to the previous run's, closest pairs first, while the
 ///    distance is below `matchDistance`; matched segments keep their id, others get new ids.
@@ -49,7 +49,7 @@ public struct Segmenter: Sendable {
         var row = [Float](repeating: 0, count: d)
         for (i, p) in profiles.enumerated() where space.embed(p, into: &row) {
             points.append(contentsOf: row)
-            weights.append(Float(min(p.events, 20)))
+            weights.append(min(BehaviourSpace.evidence(p), 20))
             owners.append(i)
         }
         let n = owners.count

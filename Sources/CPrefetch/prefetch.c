@@ -1,0 +1,2 @@
+// Header-only: see include/prefetch.h.
+#include "prefetch.h"
