@@ -5,6 +5,7 @@ set -uo pipefail
 bin=${1:-.build/release/prescient}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+export PRESCIENT_DATA_DIR="$dir/data"   # stores go to the scratch directory
 fail=0
 expect() { # expect STATUS DESCRIPTION -- COMMAND...
   local want=$1 what=$2; shift 3
@@ -29,6 +30,10 @@ expect 0 "ingest generated" -- "$bin" ingest "$dir/a/events.jsonl"
 gzip -c "$dir/a/events.jsonl" > "$dir/events.gz"
 expect 0 "ingest gzip from stdin" -- sh -c "\"$bin\" ingest - < \"$dir/events.gz\""
 grep -q "rejected 0" "$dir/err" || { echo "FAIL: stdin ingest summary"; fail=1; }
+expect 0 "profiles list" -- "$bin" profiles list --limit 3
+expect 0 "segments" -- "$bin" segments
+grep -q "allocation (share of each segment's activity per region)" "$dir/out" || { echo "FAIL: segments table"; fail=1; }
+expect 66 "unknown user" -- "$bin" profiles show nobody
 expect 0 "config show" -- "$bin" config show
 "$bin" config show > "$dir/c.yaml"
 expect 0 "config check" -- "$bin" config check "$dir/c.yaml"

@@ -8,7 +8,7 @@ import PrescientTestKit
 /// population. Anchor for the update rate: the bare cost of finding each event's user record in a
 /// dictionary and bumping a counter, measured on the same events in the same run.
 enum ProfileBenchmark {
-    static func run(users: Int, days: Int) {
+    static func run(users: Int, days: Int, segment: Bool) {
         let zones = TimeZoneTable()
         let spec = PopulationSpec(users: users, days: days, start: Timestamp(seconds: 1_772_409_600),
                                   regions: PrescientConfig.default.regions, features: PrescientConfig.default.features, seed: 1,
@@ -60,6 +60,7 @@ enum ProfileBenchmark {
         print("  memory               \(Formatting.bytes(Int(perProfile))) per profile in memory (RSS growth / \(profiles.count) profiles); \(encoded) B encoded on disk")
         print("  target ≤ 2 KB a profile: \(perProfile <= 2048 ? "met" : "NOT met")")
 
+        guard segment else { return }
         let list = Array(profiles.values)
         let s0 = monotonicSeconds()
         let out = Segmenter(seed: 1).run(list, now: Timestamp(seconds: 1_772_409_600 + Int64(days) * 86_400))

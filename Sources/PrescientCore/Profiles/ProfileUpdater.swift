@@ -150,22 +150,23 @@ public struct ProfileUpdater: Sendable {
         p.rainMinutes *= f; p.eventMinutes *= f; p.covariateMinutes *= f
     }
 
-    /// Adds `weight × minutes` to the local hour-of-week bins the session covers.
+    /// Adds `weight × minutes` to the local hour-of-week bins the session covers (integer
+    /// milliseconds for the bin arithmetic; a session is clipped to one week of bins).
     private func spreadOverHours(_ e: Event, seconds: Double, weight: Double, into rhythm: inout [Float]) {
-        let offset = offsetSeconds(region: e.region, at: e.time)
-        var start = Double(e.time.milliseconds) / 1000 + Double(offset)
-        var remaining = seconds
-        var guardSteps = 0
-        while remaining > 0 && guardSteps < 170 {
-            let hourStart = (start / 3600).rounded(.down) * 3600
-            let inThisHour = min(remaining, hourStart + 3600 - start)
-            let day = Int64((hourStart / 86_400).rounded(.down))
-            let weekday = Int(((day + 3) % 7 + 7) % 7)
-            let hour = Int((hourStart - Double(day) * 86_400) / 3600)
-            rhythm[weekday * 24 + hour] += Float(weight * inThisHour / 60)
+        let offsetMs = Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
+        var start = e.time.milliseconds + offsetMs
+        var remaining = Int64(seconds * 1000)
+        let perMs = weight / 60_000
+        var steps = 0
+        while remaining > 0 && steps < 169 {
+            let hourIndex = floorDiv(start, 3_600_000)
+            let inThisHour = min(remaining, (hourIndex + 1) * 3_600_000 - start)
+            // Hour of the week: days since the epoch + 3 makes Monday day 0.
+            let bin = Int(floorMod(hourIndex + 72, 168))
+            rhythm[bin] += Float(Double(inThisHour) * perMs)
             remaining -= inThisHour
-            start = hourStart + 3600
-            guardSteps += 1
+            start += inThisHour
+            steps += 1
         }
     }
 
