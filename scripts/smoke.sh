@@ -28,7 +28,7 @@ for f in events.jsonl users.csv demand.csv covariates.csv segments.csv manifest.
 done
 expect 0 "ingest generated" -- "$bin" ingest "$dir/a/events.jsonl"
 gzip -c "$dir/a/events.jsonl" > "$dir/events.gz"
-expect 0 "ingest gzip from stdin" -- sh -c "\"$bin\" ingest - < \"$dir/events.gz\""
+expect 0 "ingest gzip from stdin" -- sh -c "\"$bin\" ingest - --store sqlite:$dir/stdin.db < \"$dir/events.gz\""
 grep -q "rejected 0" "$dir/err" || { echo "FAIL: stdin ingest summary"; fail=1; }
 expect 0 "profiles list" -- "$bin" profiles list --limit 3
 expect 0 "segments" -- "$bin" segments
