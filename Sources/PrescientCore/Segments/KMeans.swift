@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Weighted k-means (Lloyd's algorithm) with k-means++ seeding, on row-major Float points.
 ///
@@ -69,7 +68,7 @@ public struct KMeans: Sendable {
         let k = centroids.count
         let flat = centroids.flatMap { $0 }
         let chunkCount = max(1, min(chunks, n))
-        let partial = PartialSums(chunks: chunkCount, size: k * d + k)
+        let partial = ConcurrentSlots<[Double]>(count: chunkCount, initial: [])
         assignments.withUnsafeMutableBufferPointer { aBuf in
             distances.withUnsafeMutableBufferPointer { dBuf in
                 points.withUnsafeBufferPointer { pBuf in
@@ -128,12 +127,4 @@ public struct KMeans: Sendable {
         }
         return centroids
     }
-}
-
-/// Per-chunk partial results, each slot written by one worker.
-final class PartialSums: Sendable {
-    private let slots: Mutex<[[Double]]>
-    init(chunks: Int, size: Int) { slots = Mutex([[Double]](repeating: [], count: chunks)) }
-    func set(_ i: Int, _ v: [Double]) { slots.withLock { $0[i] = v } }
-    var values: [[Double]] { slots.withLock { $0 } }
 }

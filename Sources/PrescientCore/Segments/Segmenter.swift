@@ -53,7 +53,7 @@ public struct Segmenter: Sendable {
             owners.append(i)
         }
         let n = owners.count
-        var rng = SplitMix64(seed: seed)
+        let rng = SplitMix64(seed: seed)
         guard n > 0 else {
             return Output(segmentation: Segmentation(createdAt: now, space: space, segments: [], kChoice: "no active users",
                                                      silhouette: [:], drift: nil, unassigned: profiles.count),
@@ -170,22 +170,6 @@ public struct Segmenter: Sendable {
             total += (b - a) / max(a, b)
         }
         return total / Double(m)
-    }
-
-    static func simplifiedSilhouette(points: [Float], n: Int, d: Int, fit: KMeans.Result) -> Double {
-        guard fit.centroids.count > 1 else { return -1 }
-        var total = 0.0
-        for i in 0..<n {
-            var a: Float = 0, b = Float.infinity
-            for (c, centroid) in fit.centroids.enumerated() {
-                var s: Float = 0
-                for j in 0..<d { let diff = points[i * d + j] - centroid[j]; s += diff * diff }
-                if c == Int(fit.assignments[i]) { a = s.squareRoot() } else { b = min(b, s.squareRoot()) }
-            }
-            let m = max(a, b)
-            total += m > 0 ? Double((b - a) / m) : 0
-        }
-        return total / Double(n)
     }
 
     /// Ids for the new clusters: previous ids for close centroids, closest pairs first; new ids after.
