@@ -33,25 +33,21 @@ public final class ProfileIngestSink: EventSink {
 
     public func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] {
         if storeWasEmpty == nil { storeWasEmpty = try store.profileCount() == 0 }
-        // Resolve every event's slot; load, in one query, the users not in memory yet.
+        // Resolve every event's slot. A user not in memory gets a slot at once (a new profile);
+        // when the store may know the user, those slots are then filled from one bulk load.
         var slots = [Int](repeating: -1, count: events.count)
         var missing: [String] = []
-        var missingAt: [String: [Int]] = [:]
         for (i, e) in events.enumerated() {
             if let s = slotOfUser[e.user] { slots[i] = s; continue }
-            if missingAt[e.user] == nil { missing.append(e.user) }
-            missingAt[e.user, default: []].append(i)
+            let s = profiles.count
+            profiles.append(UserProfile(user: e.user, at: e.time))
+            isDirty.append(false)
+            slotOfUser[e.user] = s
+            slots[i] = s
+            missing.append(e.user)
         }
-        if !missing.isEmpty {
-            let loaded = storeWasEmpty == true ? [:] : try store.load(missing)
-            for user in missing {
-                let first = events[missingAt[user]![0]]
-                let s = profiles.count
-                profiles.append(loaded[user] ?? UserProfile(user: user, at: first.time))
-                isDirty.append(false)
-                slotOfUser[user] = s
-                for i in missingAt[user]! { slots[i] = s }
-            }
+        if !missing.isEmpty && storeWasEmpty != true {
+            for (user, profile) in try store.load(missing) { profiles[slotOfUser[user]!] = profile }
         }
         var verdicts: [SinkVerdict] = []
         // Updates hit profiles in random order: ask for each profile's memory a few events ahead
