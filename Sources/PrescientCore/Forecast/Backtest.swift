@@ -1,0 +1,54 @@
+/// Rolling-origin evaluation: forecasts from `windows` cutoffs `step` observations apart, the last
+/// one `horizon` before the end, each model seeing only the history before its cutoff.
+///
+/// Cutoff i (0-based, oldest first) is at index `n − horizon − (windows − 1 − i)·step`; the rows are
+/// those of statsforecast's `cross_validation`: one per window and step, with the actual and each
+/// model's mean (and quantiles).
+public struct Backtest: Sendable {
+    public var horizon: Int
+    public var windows: Int
+    public var step: Int
+
+    public init(horizon: Int, windows: Int, step: Int? = nil) {
+        self.horizon = max(1, horizon); self.windows = max(1, windows); self.step = max(1, step ?? horizon)
+    }
+
+    public struct Row: Sendable, Equatable {
+        /// Index of the forecast step in the series and of the cutoff (the last observation seen + 1).
+        public var index: Int
+        public var cutoff: Int
+        public var actual: Double
+        /// Per model name: mean and quantiles.
+        public var forecasts: [String: Double]
+        public var quantiles: [String: [Double: Double]]
+    }
+
+    public enum Failure: Error, Sendable, Equatable {
+        /// The series is too short for the windows asked for: it needs `needed` observations.
+        case tooShort(needed: Int, have: Int)
+    }
+
+    /// The cutoff indices, oldest first.
+    public func cutoffs(count n: Int) throws(Failure) -> [Int] {
+        let first = n - horizon - (windows - 1) * step
+        guard first >= 2 else { throw .tooShort(needed: horizon + (windows - 1) * step + 2, have: n) }
+        return (0..<windows).map { first + $0 * step }
+    }
+
+    public func run(_ y: [Double], models: [any Forecaster], quantiles: [Double] = []) throws(Failure) -> [Row] {
+        var rows: [Row] = []
+        for c in try cutoffs(count: y.count) {
+            let history = Array(y[0..<c])
+            let results = models.map { ($0.name, $0.forecast(history: history, horizon: horizon, quantiles: quantiles)) }
+            for h in 0..<horizon where c + h < y.count {
+                var row = Row(index: c + h, cutoff: c, actual: y[c + h], forecasts: [:], quantiles: [:])
+                for (name, r) in results {
+                    row.forecasts[name] = r.mean[h]
+                    row.quantiles[name] = r.quantiles.mapValues { $0[h] }
+                }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+}
