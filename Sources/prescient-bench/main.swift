@@ -8,7 +8,7 @@ import PrescientSim
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -33,6 +33,10 @@ if which == "profiles" || which == "all" {
         ProfileBenchmark.run(users: 100_000, days: 7, segment: false)
         ProfileBenchmark.run(users: 1_000_000, days: 3, segment: true)
     }
+}
+if which == "forecast-check" {
+    let data = ProcessInfo.processInfo.environment["PRESCIENT_DATA"] ?? (FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : "/work/shared/data")
+    ForecastCheck.run(data: data)
 }
 if which == "segment-quality" {
     func value(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }

@@ -94,3 +94,37 @@ import Testing
                 == "unique_id,ds,SeasonalNaive,SeasonalNaive-lo-80,SeasonalNaive-hi-80,SeasonalNaive-lo-90,SeasonalNaive-hi-90,Prescient,Prescient-lo-80,Prescient-hi-80,Prescient-lo-90,Prescient-hi-90")
     }
 }
+
+@Suite struct MultiSeasonalETSTests {
+    /// Daily × weekly traffic growing 1 % a day with 8 % noise: the model must beat both seasonal
+    /// naive baselines it is meant to replace, and its p90 must sit above most actuals.
+    @Test func beatsSeasonalNaiveOnDailyAndWeeklySeasonality() throws {
+        var rng = SplitMix64(seed: 5)
+        let n = 24 * 7 * 8 + 24
+        let y: [Double] = (0..<n).map { t in
+            let hour = Double(t % 24), day = (t / 24) % 7
+            let daily = 50 + 40 * _sin(2 * Double.pi * (hour - 6) / 24)
+            let weekly = day >= 5 ? 0.6 : 1.0
+            let growth = _pow(1.01, Double(t) / 24)
+            return daily * weekly * growth * (1 + 0.08 * rng.nextGaussian())
+        }
+        let history = Array(y[0..<(n - 24)]), actual = Array(y[(n - 24)...])
+        let ets = MultiSeasonalETS().forecast(history: history, horizon: 24, quantiles: [0.9])
+        let sn24 = SeasonalNaive(season: 24).forecast(history: history, horizon: 24, quantiles: [])
+        let sn168 = SeasonalNaive(season: 168).forecast(history: history, horizon: 24, quantiles: [])
+        let m = try #require(ForecastMetrics.mase(actual: actual, forecast: ets.mean, history: history, season: 24))
+        let m24 = try #require(ForecastMetrics.mase(actual: actual, forecast: sn24.mean, history: history, season: 24))
+        let m168 = try #require(ForecastMetrics.mase(actual: actual, forecast: sn168.mean, history: history, season: 24))
+        #expect(m < m24 && m < m168, "MSETS \(m), SN24 \(m24), SN168 \(m168)")
+        let over = try #require(ForecastMetrics.exceedance(actual: actual, quantile: ets.quantiles[0.9]!))
+        #expect(over <= 0.25)
+        #expect(MultiSeasonalETS().forecast(history: history, horizon: 24, quantiles: [0.9]) == ets)
+    }
+
+    @Test func shortAndGappyHistoriesStillForecast() {
+        let f = MultiSeasonalETS().forecast(history: [3, .nan, 5, 4, .nan, 6], horizon: 3, quantiles: [0.1, 0.9])
+        #expect(f.mean.count == 3 && f.mean.allSatisfy { $0.isFinite && $0 >= 0 })
+        #expect(zip(f.quantiles[0.1]!, f.quantiles[0.9]!).allSatisfy { $0 <= $1 })
+        #expect(MultiSeasonalETS().forecast(history: [.nan, 2, .nan], horizon: 2, quantiles: []).mean == [2, 2])
+    }
+}
