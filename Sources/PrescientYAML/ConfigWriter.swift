@@ -1,3 +1,4 @@
+import Foundation
 import PrescientCore
 
 /// Renders a `PrescientConfig` as YAML that `ConfigLoader` reads back to the same value, with
@@ -63,11 +64,5 @@ public enum ConfigWriter {
 
     static func num(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
-    }
-}
-
-extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
     }
 }

@@ -115,9 +115,3 @@ import Testing
         #expect(first == #"{"ts":"2010-12-01T08:26:00Z","user":"17850","region":"eu-west","feature":"85123A","device":"unknown","duration_s":0,"bytes":0}"#)
     }
 }
-
-extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
-    }
-}

@@ -141,7 +141,13 @@ import Testing
     }
 
     @Test func eventHashIsStableAcrossRuns() {
-        // Golden value: changing the hash breaks idempotency of stored profiles.
+        // Golden values: changing the hash breaks idempotency of stored profiles.
+        let plain = Event(time: Timestamp(seconds: 1_772_409_600), user: "u000001", region: "eu-west", feature: "video",
+                          device: .tv, durationSeconds: 600, bytes: 12345)
+        var withID = plain
+        withID.id = "u000001-0-3"
+        #expect(EventHash.of(plain) == 8_266_441_331_561_608_129)
+        #expect(EventHash.of(withID) == 2_832_310_169_258_573_321)
         #expect(EventHash.of(Self.event(0, id: "evt-1")) == EventHash.of(Self.event(999, feature: "x", id: "evt-1")))
         #expect(EventHash.of(Self.event(0, id: "evt-1")) != EventHash.of(Self.event(0, user: "v", id: "evt-1")))
     }

@@ -144,9 +144,3 @@ func ingest(_ paths: [String], options: IngestOptions = IngestOptions(), config:
         #expect(sink.committed.first.map { ($0.user, $0.feature, $0.bytes) } ?? ("", "", 0) == ("pppa006.compuserve.com", "images", 1713))
     }
 }
-
-extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
-    }
-}

@@ -1,3 +1,5 @@
+import PrescientCore
+
 /// One option a command accepts.
 public struct OptionSpec: Sendable {
     /// `--users`
@@ -79,19 +81,8 @@ public enum ArgumentParser {
         return result
     }
 
+    /// The option or command closest to a mistyped one (at most 3 edits).
     static func closest(_ s: String, _ names: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var prev = Array(0...b.count)
-            for i in 1...max(1, a.count) where !a.isEmpty {
-                var cur = [i] + [Int](repeating: 0, count: b.count)
-                for j in 1...max(1, b.count) where !b.isEmpty {
-                    cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                }
-                prev = cur
-            }
-            return prev[b.count]
-        }
-        let best = names.map { ($0, distance(Array(s), Array($0))) }.min { $0.1 < $1.1 }
-        return best.flatMap { $0.1 <= 3 ? $0.0 : nil }
+        Spelling.closest(s, in: names, maxDistance: 3)
     }
 }

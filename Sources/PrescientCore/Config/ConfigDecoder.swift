@@ -25,7 +25,7 @@ public final class ConfigDecoder {
             let child = path.isEmpty ? key : "\(path).\(key)"
             if out[key] != nil { report(k, child, "duplicate key"); continue }
             if !known.isEmpty && !known.contains(key) {
-                let hint = ConfigDecoder.closest(key, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Spelling.closest(key, in: known).map { " (did you mean '\($0)'?)" } ?? ""
                 report(k, child, "unknown key\(hint); known keys: \(known.joined(separator: ", "))")
                 continue
             }
@@ -123,7 +123,7 @@ public final class ConfigDecoder {
         var value: Double?
         if let v = Double(s) { value = v } else {
             for (u, f) in units where s.hasSuffix(u) {
-                if let v = Double(s.dropLast(u.count).trimmingCharacters) { value = v * f; break }
+                if let v = Double(s.dropLast(u.count).trimmingBlanks) { value = v * f; break }
             }
         }
         guard let v = value, v.isFinite else { report(node, path, "expected a duration like 90s or 5m, found '\(s)'"); return d }
@@ -139,33 +139,8 @@ public final class ConfigDecoder {
     static func format(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
-
-    /// The known key closest to `key` by edit distance, if it is close (≤ 2 edits).
-    static func closest(_ key: String, in known: [String]) -> String? {
-        let scored = known.map { ($0, editDistance(Array(key), Array($0))) }.min { $0.1 < $1.1 }
-        guard let (best, d) = scored, d <= 2 else { return nil }
-        return best
-    }
-
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
-    }
 }
 
 extension StringProtocol {
     var replacingUnderscores: String { String(filter { $0 != "_" }) }
-    var trimmingCharacters: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
 }

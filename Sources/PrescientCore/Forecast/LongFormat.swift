@@ -15,7 +15,7 @@ public enum LongFormat {
             if line.isEmpty { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             if columns.isEmpty {
-                for (i, f) in fields.enumerated() { columns[f.trimmingCharacters] = i }
+                for (i, f) in fields.enumerated() { columns[f.trimmingBlanks] = i }
                 for c in ["unique_id", "ds", "y"] where columns[c] == nil {
                     throw LongFormatError(line: lineNo, error: FieldError("header", "no '\(c)' column (need unique_id, ds, y)"))
                 }

@@ -20,7 +20,7 @@ public struct DelimitedParser: Sendable {
         }
         var names: [String] = []
         try DelimitedParser.split(header, delimiter: delimiter) { (p, quoted) throws(FieldError) in
-            names.append((quoted ? ValueDecoding.string(DelimitedParser.unquote(p)) : ValueDecoding.string(p)).trimmedColumnName)
+            names.append((quoted ? ValueDecoding.string(DelimitedParser.unquote(p)) : ValueDecoding.string(p)).trimmingBlanks)
         }
         if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
         var fields = [EventField?](repeating: nil, count: names.count)
@@ -122,14 +122,5 @@ public struct DelimitedParser: Sendable {
             i += (p[i] == UInt8(ascii: "\"") && i + 1 < p.count && p[i + 1] == UInt8(ascii: "\"")) ? 2 : 1
         }
         return out
-    }
-}
-
-extension String {
-    var trimmedColumnName: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -82,12 +82,12 @@ public struct FieldMapping: Sendable, Hashable {
             guard kv.count == 2, !kv[1].isEmpty else {
                 throw FieldError("--map", "'\(part)' is not field=source")
             }
-            let key = kv[0].trimmingSpaces
+            let key = kv[0].trimmingBlanks
             guard let field = EventField(name: key) else {
                 throw FieldError("--map", "unknown field '\(key)' (fields: \(EventField.allCases.map(\.name).joined(separator: ", ")))")
             }
             guard explicit[field] == nil else { throw FieldError("--map", "field '\(key)' mapped twice") }
-            explicit[field] = kv[1].trimmingSpaces
+            explicit[field] = kv[1].trimmingBlanks
         }
         self.init(explicit: explicit)
     }
@@ -98,11 +98,5 @@ public struct FieldMapping: Sendable, Hashable {
             return field
         }
         return nil
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

@@ -34,7 +34,7 @@ public struct RegionResolver: Sendable {
             return .failure(FieldError(labels[.region], "unknown region '\(excerpt(region))' (configured: \(sortedNames.joined(separator: ", ")))"))
         }
         if let country {
-            let trimmed = country.trimmingCharacters
+            let trimmed = country.trimmingBlanks
             let code = trimmed.count == 2 ? trimmed.uppercased() : countries.countryCode(forName: trimmed)
             if let code, let r = regionByCountry[code] { return .success(r) }
             if let d = defaultRegion { return .success(d) }

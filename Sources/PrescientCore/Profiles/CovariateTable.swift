@@ -25,17 +25,4 @@ public struct CovariateTable: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { hours.isEmpty }
-
-    /// Fraction of known hours in `region` within [from, to) that were rainy / had an event.
-    public func exposure(region: String, from: Timestamp, to: Timestamp) -> (hours: Int, rainy: Int, events: Int) {
-        guard let table = hours[region] else { return (0, 0, 0) }
-        var n = 0, rainy = 0, events = 0
-        var h = floorDiv(from.milliseconds, 3_600_000)
-        let end = floorDiv(to.milliseconds, 3_600_000)
-        while h <= end {
-            if let c = table[h] { n += 1; if c.rainMillimetres > 0 { rainy += 1 }; if c.event != nil { events += 1 } }
-            h += 1
-        }
-        return (n, rainy, events)
-    }
 }

@@ -5,9 +5,11 @@ import Dispatch
 ///
 /// 1. Embed every active profile in a `BehaviourSpace` (the previous run's, when there is one, so
 ///    centroids stay comparable).
-/// 2. Choose k (unless configured): k-means++ (best of `restarts`) on a seeded sample for each k in `kRange`, scored by
-///    the simplified silhouette `s = (b − a) / max(a, b)` (a: distance to the own centroid, b: to
-///    the nearest other); the best score wins, ties to the smaller k.
+/// 2. Choose k (unless configured): k-means++ (best of `restarts` by inertia) on a sample of users
+///    picked by a hash of their id (independent of input order) for each k in `kRange`, scored by
+///    the mean silhouette `s = (b − a) / max(a, b)` (a: mean distance to the own cluster, b: to the
+///    nearest other) over the `silhouetteSize` sampled users with the most evidence; the best score
+///    wins, ties to the smaller k.
 /// 3. k-means on all users (weights `min(distinct active hours, 20)`, so a user seen twice does not pull a
 ///    centroid as hard as a regular), starting from the sample's centroids.
 /// 4. Identities: new centroids are matched to the previous run's, closest pairs first, while the
@@ -118,11 +120,11 @@ public struct Segmenter: Sendable {
         return Output(segmentation: segmentation, assignments: assignments)
     }
 
-    /// A stable 64-bit hash of a user id (FNV-1a + SplitMix64 finaliser), mixed with the seed.
+    /// A stable 64-bit hash of a user id, mixed with the seed.
     static func userHash(_ user: String, seed: UInt64) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
-        for b in user.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return SplitMix64.mix(h)
+        var h = FNV1a(seed: seed)
+        h.add(user.utf8)
+        return h.finalized
     }
 
     /// Euclidean distances between the given rows, row-major m × m.

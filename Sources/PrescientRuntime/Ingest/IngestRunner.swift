@@ -139,9 +139,9 @@ public final class IngestRunner {
         }
 
         static func fingerprint(_ p: UnsafeRawBufferPointer) -> UInt64 {
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for b in p.prefix(4096) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            return SplitMix64.mix(h)
+            var h = FNV1a()
+            h.add(p.prefix(4096))
+            return h.finalized
         }
 
         /// Handles one physical line; false when `--strict` stops here.
