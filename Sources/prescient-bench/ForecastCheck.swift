@@ -2,73 +2,68 @@ import Foundation
 import PrescientCore
 import PrescientRuntime
 
-/// Rolling-origin accuracy of Prescient's own models on the real hourly series in ../shared/data
-/// (horizon 24 h, 7 daily origins at the end). The Python anchors (statsforecast, Prophet) join
-/// this table with the forecasting issue's benchmark script; until then it compares the models here.
+/// Rolling-origin accuracy on the real hourly series of ../shared/data (horizon 24 h, 7 daily
+/// origins at the end of each series): Prescient's models run here, timed; the Python anchors
+/// (statsforecast, Prophet — scripts/forecast-bench.sh runs them) are read from their
+/// cross-validation files in `anchors` when present, and everything is scored by the same code.
 enum ForecastCheck {
-    static func run(data: String) {
-        var sets: [(String, [RegularSeries])] = []
-        do { sets.append(("NASA Jul–Aug 1995, hourly requests", [try nasaHourly(data + "/nasa-http-per-second/nasa_requests_per_minute_DERIVED.csv.gz")])) }
-        catch { print("forecast: NASA data unreadable: \(error)") }
-        do { sets.append(("Melbourne 7 sensors, hourly counts", try melbourne(data + "/melbourne-pedestrian-hourly-2016/hourly_peds.csv.gz"))) }
-        catch { print("forecast: Melbourne data unreadable: \(error)") }
-        let models: [any Forecaster] = [SeasonalNaive(season: 24, name: "SeasonalNaive24"), SeasonalNaive(season: 168, name: "SeasonalNaive168"), MultiSeasonalETS()]
-        for (name, series) in sets {
-            print("forecast: \(name) — \(series.count) series, h = 24, 7 daily origins (mean over series and origins)")
-            var totals: [String: (mase: Double, wape: Double, over: Double, n: Int)] = [:]
+    static let calendars = ["nasa": "us-federal-1995.csv", "melbourne": "victoria-2016-2017.csv", "retail": "england-2010-2011.csv"]
+
+    static func run(data: String, anchors: String?, calendarDir: String) {
+        let backtest = Backtest(horizon: 24, windows: 7, step: 24)
+        for set in ForecastDataSets.all(data: data) {
+            var calendar = HolidayCalendar.none
+            if let file = calendars[set.file], let text = try? String(contentsOfFile: calendarDir + "/" + file, encoding: .utf8) {
+                do { calendar = try HolidayCalendar.parse(text) } catch { print("forecast: \(file): \(error)") }
+            }
+            let models = ForecastModels.candidates()
+            var report = BacktestReport()
             var seconds: [String: Double] = [:]
-            for s in series {
-                for m in models {
-                    let t0 = monotonicSeconds()
-                    guard let rows = try? Backtest(horizon: 24, windows: 7, step: 24).run(s.values, models: [m], quantiles: [0.9]) else { continue }
-                    seconds[m.name, default: 0] += monotonicSeconds() - t0
-                    for cutoff in Set(rows.map(\.cutoff)).sorted() {
-                        let r = rows.filter { $0.cutoff == cutoff }
-                        let actual = r.map(\.actual), f = r.map { $0.forecasts[m.name]! }, p90 = r.map { $0.quantiles[m.name]![0.9]! }
-                        guard let a = ForecastMetrics.mase(actual: actual, forecast: f, history: Array(s.values[0..<cutoff]), season: 24),
-                              let w = ForecastMetrics.wape(actual: actual, forecast: f),
-                              let o = ForecastMetrics.exceedance(actual: actual, quantile: p90) else { continue }
-                        var t = totals[m.name] ?? (0, 0, 0, 0)
-                        t.mase += a; t.wape += w; t.over += o; t.n += 1
-                        totals[m.name] = t
+            var external: [String: [LongFormat.CrossValidationRow]] = [:]
+            var anchorNames: [String] = []
+            if let dir = anchors, let text = try? String(contentsOfFile: "\(dir)/\(set.file)_cv.csv", encoding: .utf8) {
+                do {
+                    external = try LongFormat.parseCrossValidation(text)
+                    anchorNames = external.values.first?.first.map { Array($0.forecasts.keys).sorted() } ?? []
+                } catch { print("forecast: \(set.file)_cv.csv: \(error)") }
+                if let t = try? String(contentsOfFile: "\(dir)/\(set.file)_times.csv", encoding: .utf8) {
+                    for line in t.split(separator: "\n").dropFirst() {
+                        let f = line.split(separator: ",")
+                        if f.count == 2, let v = Double(f[1]) { seconds[String(f[0])] = v }
                     }
                 }
             }
-            for m in models {
-                guard let t = totals[m.name], t.n > 0 else { continue }
-                let n = Double(t.n)
-                print("  \(m.name.padding(toLength: 18, withPad: " ", startingAt: 0)) MASE \(Formatting.fixed(t.mase / n, 3))  WAPE \(Formatting.fixed(t.wape / n, 3))  p90 exceeded \(Formatting.fixed(t.over / n * 100, 1))%  \(Formatting.seconds(seconds[m.name] ?? 0))")
+            for s in set.series {
+                let input = ForecastInput(values: s.values, calendar: SeriesCalendar(series: s, calendar: calendar))
+                var rows: [Backtest.Row] = []
+                for m in models {
+                    let t0 = monotonicSeconds()
+                    guard let r = try? backtest.run(input, models: [m], quantiles: [0.1, 0.5, 0.9, 0.99]) else { continue }
+                    seconds[m.name, default: 0] += monotonicSeconds() - t0
+                    if rows.isEmpty { rows = r } else {
+                        for i in rows.indices { rows[i].forecasts[m.name] = r[i].forecasts[m.name]; rows[i].quantiles[m.name] = r[i].quantiles[m.name] }
+                    }
+                }
+                // Anchor rows join on (ds, cutoff): cutoff in their layout is the last time seen.
+                var index: [Int64: Int] = [:]
+                for (i, r) in rows.enumerated() { index[s.time(at: r.index).milliseconds &* 31 &+ s.time(at: r.cutoff - 1).milliseconds] = i }
+                for e in external[s.id] ?? [] {
+                    guard let i = index[e.ds.milliseconds &* 31 &+ e.cutoff.milliseconds] else { continue }
+                    for (k, v) in e.forecasts { rows[i].forecasts[k] = v }
+                    for (k, v) in e.quantiles { rows[i].quantiles[k] = v }
+                }
+                report.add(rows: rows, series: s.values, season: 24, models: models.map(\.name) + anchorNames)
+            }
+            print("forecast: \(set.name) — \(set.series.count) series, h = 24, 7 daily origins; mean over series × origins\(anchorNames.isEmpty ? " (no anchors: run scripts/forecast-bench.sh)" : "")")
+            print("  model              MASE    WAPE   pinball90  p90 exceeded   seconds")
+            for sc in report.scores.sorted(by: { $0.mase < $1.mase }) {
+                let name = sc.model.padding(toLength: 17, withPad: " ", startingAt: 0)
+                print("  \(name) \(Formatting.fixed(sc.mase, 3).leftPadded(6))  \(Formatting.fixed(sc.wape, 3).leftPadded(6))  \(Formatting.fixed(sc.scaledPinball90, 3).leftPadded(9))  \((Formatting.fixed(sc.exceedance90 * 100, 1) + " %").leftPadded(12))  \(seconds[sc.model].map { Formatting.fixed($0, 3) } ?? "—")".replacingOccurrences(of: "nan", with: "—"))
             }
         }
     }
+}
 
-    /// Hourly sums of the per-minute NASA counts (UTC hours; hours without data are gaps).
-    static func nasaHourly(_ path: String) throws -> RegularSeries {
-        var hours: [Int64: Double] = [:]
-        let reader = LineReader(source: try InputFile.open(path))
-        let parser = TimestampParser()
-        while let line = try reader.next() {
-            guard case .text(let b) = line else { continue }
-            let f = String(decoding: b, as: UTF8.self).split(separator: ",")
-            guard f.count == 2, let v = Double(f[1]), case .success(let t) = parser.parse(String(f[0])) else { continue }
-            hours[t.milliseconds / 3_600_000, default: 0] += v
-        }
-        return try RegularSeries.regularise(id: "nasa", observations: hours.map { (Timestamp(milliseconds: $0.key * 3_600_000), $0.value) }, step: 3600)
-    }
-
-    /// The seven sensors, Melbourne local time read on a fixed hourly grid.
-    static func melbourne(_ path: String) throws -> [RegularSeries] {
-        var bySensor: [String: [(Timestamp, Double)]] = [:]
-        let reader = LineReader(source: try InputFile.open(path))
-        let parser = TimestampParser()
-        var header = true
-        while let line = try reader.next() {
-            guard case .text(let b) = line else { continue }
-            if header { header = false; continue }
-            let f = String(decoding: b, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
-            guard f.count >= 10, let v = Double(f[9]), case .success(let t) = parser.parse(String(f[0])) else { continue }
-            bySensor[String(f[8]), default: []].append((t, v))
-        }
-        return try bySensor.keys.sorted().map { try RegularSeries.regularise(id: $0, observations: bySensor[$0]!, step: 3600) }
-    }
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

@@ -8,7 +8,7 @@ import PrescientSim
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -34,9 +34,15 @@ if which == "profiles" || which == "all" {
         ProfileBenchmark.run(users: 1_000_000, days: 3, segment: true)
     }
 }
+let sharedData = ProcessInfo.processInfo.environment["PRESCIENT_DATA"] ?? (FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : "/work/shared/data")
 if which == "forecast-check" {
-    let data = ProcessInfo.processInfo.environment["PRESCIENT_DATA"] ?? (FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : "/work/shared/data")
-    ForecastCheck.run(data: data)
+    let anchors = arguments.firstIndex(of: "--anchors").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    ForecastCheck.run(data: sharedData, anchors: anchors, calendarDir: "examples/calendars")
+}
+if which == "forecast-data" {
+    let dir = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ".build/forecast-bench"
+    do { for p in try ForecastDataSets.export(ForecastDataSets.all(data: sharedData), to: dir) { print(p) } }
+    catch { FileHandle.standardError.write("forecast-data: \(error)\n".data(using: .utf8)!); exit(1) }
 }
 if which == "segment-quality" {
     func value(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }

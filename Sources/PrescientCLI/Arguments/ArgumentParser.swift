@@ -8,9 +8,11 @@ public struct OptionSpec: Sendable {
     public var value: String?
     public var help: String
     public var repeatable: Bool
+    /// Takes every following argument up to the next option (`--level 80 90`).
+    public var multiValue: Bool
 
-    public init(_ name: String, value: String? = nil, help: String, repeatable: Bool = false) {
-        self.name = name; self.value = value; self.help = help; self.repeatable = repeatable
+    public init(_ name: String, value: String? = nil, help: String, repeatable: Bool = false, multiValue: Bool = false) {
+        self.name = name; self.value = value; self.help = help; self.repeatable = repeatable || multiValue; self.multiValue = multiValue
     }
 }
 
@@ -28,6 +30,8 @@ public struct ParsedArguments: Sendable {
     public var helpRequested = false
 
     public func value(_ name: String) -> String? { values[name]?.last }
+    /// Every value of a repeatable option, commas splitting too (`--level 80,90 --level 95`).
+    public func list(_ name: String) -> [String] { (values[name] ?? []).flatMap { $0.split(separator: ",").map(String.init) } }
     public func has(_ name: String) -> Bool { flags.contains(name) }
 
     /// An integer option within `range`, or `defaultValue` when absent.
@@ -77,6 +81,9 @@ public enum ArgumentParser {
             }
             if !spec.repeatable, result.values[name] != nil { throw UsageError("\(name) given twice") }
             result.values[name, default: []].append(value)
+            if spec.multiValue && inline == nil {
+                while i < args.count, !args[i].hasPrefix("-") || Double(args[i]) != nil { result.values[name, default: []].append(args[i]); i += 1 }
+            }
         }
         return result
     }

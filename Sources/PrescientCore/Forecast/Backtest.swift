@@ -14,6 +14,10 @@ public struct Backtest: Sendable {
     }
 
     public struct Row: Sendable, Equatable {
+        public init(index: Int, cutoff: Int, actual: Double, forecasts: [String: Double] = [:], quantiles: [String: [Double: Double]] = [:]) {
+            self.index = index; self.cutoff = cutoff; self.actual = actual; self.forecasts = forecasts; self.quantiles = quantiles
+        }
+
         /// Index of the forecast step in the series and of the cutoff (the last observation seen + 1).
         public var index: Int
         public var cutoff: Int
@@ -36,10 +40,15 @@ public struct Backtest: Sendable {
     }
 
     public func run(_ y: [Double], models: [any Forecaster], quantiles: [Double] = []) throws(Failure) -> [Row] {
+        try run(ForecastInput(values: y), models: models, quantiles: quantiles)
+    }
+
+    public func run(_ input: ForecastInput, models: [any Forecaster], quantiles: [Double] = []) throws(Failure) -> [Row] {
+        let y = input.values
         var rows: [Row] = []
         for c in try cutoffs(count: y.count) {
-            let history = Array(y[0..<c])
-            let results = models.map { ($0.name, $0.forecast(history: history, horizon: horizon, quantiles: quantiles)) }
+            let history = input.prefix(c)
+            let results = models.map { ($0.name, $0.forecast(history, horizon: horizon, quantiles: quantiles)) }
             for h in 0..<horizon where c + h < y.count {
                 var row = Row(index: c + h, cutoff: c, actual: y[c + h], forecasts: [:], quantiles: [:])
                 for (name, r) in results {

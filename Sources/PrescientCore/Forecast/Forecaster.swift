@@ -1,12 +1,38 @@
 /// A model that forecasts one regularly spaced series.
 ///
-/// Implementation requirements: pure and deterministic; `history` is oldest first, equally spaced,
-/// with `.nan` for missing observations; the result has exactly `horizon` means and, for every
-/// requested quantile q in (0, 1), `horizon` values that are non-decreasing in q at each step.
+/// Implementation requirements: pure and deterministic; `input.values` is oldest first, equally
+/// spaced, with `.nan` for missing observations; the result has exactly `horizon` means and, for
+/// every requested quantile q in (0, 1), `horizon` values that are non-decreasing in q at each step.
 public protocol Forecaster: Sendable {
     /// The column name in the long output format (`SeasonalNaive`, `Prescient`…).
     var name: String { get }
-    func forecast(history: [Double], horizon: Int, quantiles: [Double]) -> ForecastResult
+    func forecast(_ input: ForecastInput, horizon: Int, quantiles: [Double]) -> ForecastResult
+}
+
+extension Forecaster {
+    /// A forecast from values alone (no calendar: seasons are counted in steps from the start).
+    public func forecast(history: [Double], horizon: Int, quantiles: [Double]) -> ForecastResult {
+        forecast(ForecastInput(values: history), horizon: horizon, quantiles: quantiles)
+    }
+}
+
+/// What a model sees of a series: its values and, when known, its clock and holidays.
+public struct ForecastInput: Sendable, Equatable {
+    public var values: [Double]
+    /// Where each step falls in the day and week; nil = unknown (phases count from the first value).
+    public var calendar: SeriesCalendar?
+
+    public init(values: [Double], calendar: SeriesCalendar? = nil) { self.values = values; self.calendar = calendar }
+
+    /// The first `count` values, same clock.
+    public func prefix(_ count: Int) -> ForecastInput { ForecastInput(values: Array(values.prefix(count)), calendar: calendar) }
+
+    /// Position of step `t` (may lie past the end) in a cycle of `period` steps: the calendar's
+    /// week phase when the period is one week of steps, else `t mod period`.
+    public func phase(_ t: Int, period: Int) -> Int {
+        if let c = calendar, let perDay = c.stepsPerDay, period == 7 * perDay, let p = c.weekPhase(t) { return p }
+        return t % period
+    }
 }
 
 /// Point forecasts and quantiles for the steps after the end of a history.
@@ -15,8 +41,13 @@ public struct ForecastResult: Sendable, Equatable {
     public var mean: [Double]
     /// Per quantile level (0.9 = p90), the value per step.
     public var quantiles: [Double: [Double]]
+    /// What drove the forecast, a few short phrases a person can read ("weekly pattern", "holiday
+    /// 2017-04-25 read as a Sunday", "segment commuters 62 %").
+    public var drivers: [String]
 
-    public init(mean: [Double], quantiles: [Double: [Double]] = [:]) { self.mean = mean; self.quantiles = quantiles }
+    public init(mean: [Double], quantiles: [Double: [Double]] = [:], drivers: [String] = []) {
+        self.mean = mean; self.quantiles = quantiles; self.drivers = drivers
+    }
 
     /// The central prediction interval at `level` percent (80 → p10 and p90), if both ends were asked for.
     public func interval(level: Double) -> (lo: [Double], hi: [Double])? {

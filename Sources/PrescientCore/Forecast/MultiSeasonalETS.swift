@@ -26,7 +26,8 @@ public struct MultiSeasonalETS: Forecaster {
         self.seasons = seasons.sorted(); self.cycles = max(1, cycles); self.name = name
     }
 
-    public func forecast(history: [Double], horizon: Int, quantiles: [Double]) -> ForecastResult {
+    public func forecast(_ input: ForecastInput, horizon: Int, quantiles: [Double]) -> ForecastResult {
+        let history = input.values
         let n = history.count
         let observed = history.filter { !$0.isNaN }
         guard n >= 3, observed.count >= 3 else {
@@ -38,16 +39,18 @@ public struct MultiSeasonalETS: Forecaster {
         var x = Self.interpolate(history).map { logScale ? log1p($0) : $0 }
         let active = seasons.filter { n >= 2 * $0 }
         // Components in period order (an array, not a dictionary: summation order must not vary).
+        // Each step's phase per period, past the end too (holidays read as their lookalike day).
+        let phases: [[Int]] = active.map { m in (0..<(n + horizon)).map { input.phase($0, period: m) } }
         var components: [(period: Int, pattern: [Double])] = active.map { ($0, [Double](repeating: 0, count: $0)) }
         for _ in 0..<2 {
             for (i, m) in active.enumerated() {
                 var rest = x
-                for (j, c) in components.enumerated() where j != i { for t in 0..<n { rest[t] -= c.pattern[t % c.period] } }
-                components[i].pattern = Self.seasonal(rest, period: m, cycles: cycles)
+                for (j, c) in components.enumerated() where j != i { for t in 0..<n { rest[t] -= c.pattern[phases[j][t]] } }
+                components[i].pattern = Self.seasonal(rest, period: m, phase: phases[i], cycles: cycles)
             }
         }
-        for t in 0..<n { for c in components { x[t] -= c.pattern[t % c.period] } }
-        let fit = Self.holt(x)
+        for t in 0..<n { for (j, c) in components.enumerated() { x[t] -= c.pattern[phases[j][t]] } }
+        let fit = Self.holt(x, horizon: horizon)
         var mean = [Double](repeating: 0, count: horizon)
         var point = [Double](repeating: 0, count: horizon)
         var damp = 0.0, phiPower = 1.0
@@ -55,16 +58,31 @@ public struct MultiSeasonalETS: Forecaster {
             phiPower *= fit.phi
             damp += phiPower
             var v = fit.level + damp * fit.trend
-            for c in components { v += c.pattern[(n + h) % c.period] }
+            for (j, c) in components.enumerated() { v += c.pattern[phases[j][n + h]] }
             point[h] = v
             mean[h] = logScale ? max(0, expm1(v)) : v
         }
-        var out = ForecastResult(mean: mean)
+        var out = ForecastResult(mean: mean, drivers: Self.drivers(active, input: input, n: n, horizon: horizon))
+        // Quantiles from the empirical k-step errors at the recent origins (k beyond the scored
+        // range takes the last one), so the band widens as the model's own errors do.
         for q in quantiles {
-            let r = Empirical.quantile(fit.residuals, q) ?? 0
+            let perStep = fit.stepErrors.map { Empirical.quantile($0, q) ?? 0 }
             out.quantiles[ForecastResult.key(q)] = (0..<horizon).map { h in
-                let v = point[h] + r * (1 + Double(h) * fit.alpha * fit.alpha).squareRoot()
+                let v = point[h] + (perStep.isEmpty ? 0 : perStep[min(h, perStep.count - 1)])
                 return logScale ? max(0, expm1(v)) : v
+            }
+        }
+        return out
+    }
+
+    /// What shaped the forecast: the cycles used and any holiday in the forecast window.
+    static func drivers(_ periods: [Int], input: ForecastInput, n: Int, horizon: Int) -> [String] {
+        var out = periods.isEmpty ? ["level and trend only (history shorter than two cycles)"] : periods.map { "\($0)-step cycle" }
+        if let c = input.calendar {
+            let days = Set((n..<(n + horizon)).filter { c.isHoliday($0) }.map { c.day(at: $0) })
+            for d in days.sorted() {
+                let civil = CivilTime(epochMilliseconds: d * 86_400_000)
+                out.append("holiday \(civil.year)-\(civil.month < 10 ? "0" : "")\(civil.month)-\(civil.day < 10 ? "0" : "")\(civil.day) read as a \(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][c.behavesLike])")
             }
         }
         return out
@@ -87,8 +105,8 @@ public struct MultiSeasonalETS: Forecaster {
     }
 
     /// One period's pattern: per-phase medians of the series minus its centred moving average
-    /// (2×m for even m), over the last `cycles` cycles, centred to mean zero. Phase of index t is t mod m.
-    static func seasonal(_ x: [Double], period m: Int, cycles: Int) -> [Double] {
+    /// (2×m for even m), over the last `cycles` values of each phase, centred to mean zero.
+    static func seasonal(_ x: [Double], period m: Int, phase: [Int], cycles: Int) -> [Double] {
         let n = x.count
         var prefix = [Double](repeating: 0, count: n + 1)
         for i in 0..<n { prefix[i + 1] = prefix[i] + x[i] }
@@ -105,51 +123,77 @@ public struct MultiSeasonalETS: Forecaster {
                 detrended[t] = x[t] - avg
             }
         }
-        var pattern = [Double](repeating: 0, count: m)
-        for p in 0..<m {
-            var values: [Double] = []
-            var t = (n - 1) - ((n - 1 - p) % m + m) % m
-            while t >= 0 && values.count < cycles {
-                if !detrended[t].isNaN { values.append(detrended[t]) }
-                t -= m
-            }
-            pattern[p] = Empirical.quantile(values, 0.5) ?? 0
+        var buckets = [[Double]](repeating: [], count: m)
+        var t = n - 1
+        while t >= 0 && t >= n - 2 * cycles * m {
+            if !detrended[t].isNaN && buckets[phase[t]].count < cycles { buckets[phase[t]].append(detrended[t]) }
+            t -= 1
         }
+        let pattern = buckets.map { Empirical.quantile($0, 0.5) ?? 0 }
         let mean = pattern.reduce(0, +) / Double(m)
         return pattern.map { $0 - mean }
     }
 
     struct HoltFit {
         var level: Double, trend: Double, alpha: Double, phi: Double
-        var residuals: [Double]
+        /// Per lead k (index k − 1): the k-step errors at the scored origins.
+        var stepErrors: [[Double]]
     }
 
-    /// Damped Holt on `z`; (α, β, φ) from a grid by one-step squared error over the last 672 steps.
-    static func holt(_ z: [Double]) -> HoltFit {
+    /// Damped Holt on `z`; (α, β, φ) from a grid by the mean absolute 1…H-step error from origins
+    /// spread over the last four weeks (H = the horizon asked for, at most one week of hourly
+    /// steps): the model is chosen for the lead times it will be used at, not for one step ahead.
+    static func holt(_ z: [Double], horizon: Int) -> HoltFit {
         let n = z.count
-        let scoreFrom = max(1, n - 672)
-        var best: (sse: Double, fit: HoltFit)?
-        for alpha in [0.05, 0.1, 0.2, 0.35, 0.5, 0.8] {
+        let lead = max(1, min(horizon, 168, n - 1))
+        let firstOrigin = max(0, n - 672 - lead)
+        let lastOrigin = n - 2
+        let stride = max(1, (lastOrigin - firstOrigin) / 168)
+        var levels = [Double](repeating: 0, count: n), trends = [Double](repeating: 0, count: n)
+        var best: (score: Double, alpha: Double, beta: Double, phi: Double)?
+        for alpha in [0.02, 0.05, 0.1, 0.2, 0.35, 0.6] {
             for beta in [0.0, 0.005, 0.02] {
-                for phi in [0.8, 0.9] {
-                    var level = z[0], trend = 0.0
-                    var sse = 0.0
-                    var residuals: [Double] = []
-                    residuals.reserveCapacity(n - scoreFrom)
-                    for t in 1..<n {
-                        let predicted = level + phi * trend
-                        let e = z[t] - predicted
-                        if t >= scoreFrom { sse += e * e; residuals.append(e) }
-                        let newLevel = alpha * z[t] + (1 - alpha) * predicted
-                        trend = beta * (newLevel - level) + (1 - beta) * phi * trend
-                        level = newLevel
+                for phi in [0.8, 0.9, 0.98] {
+                    filter(z, alpha: alpha, beta: beta, phi: phi, levels: &levels, trends: &trends)
+                    var score = 0.0
+                    var o = firstOrigin
+                    while o <= lastOrigin {
+                        var damp = 0.0, phiPower = 1.0
+                        for k in 1...lead where o + k < n {
+                            phiPower *= phi; damp += phiPower
+                            score += abs(z[o + k] - levels[o] - damp * trends[o])
+                        }
+                        o += stride
                     }
-                    if best == nil || sse < best!.sse {
-                        best = (sse, HoltFit(level: level, trend: trend, alpha: alpha, phi: phi, residuals: residuals))
-                    }
+                    if best == nil || score < best!.score { best = (score, alpha, beta, phi) }
                 }
             }
         }
-        return best!.fit
+        let b = best!
+        filter(z, alpha: b.alpha, beta: b.beta, phi: b.phi, levels: &levels, trends: &trends)
+        var errors = [[Double]](repeating: [], count: lead)
+        var o = firstOrigin
+        while o <= lastOrigin {
+            var damp = 0.0, phiPower = 1.0
+            for k in 1...lead where o + k < n {
+                phiPower *= b.phi; damp += phiPower
+                errors[k - 1].append(z[o + k] - levels[o] - damp * trends[o])
+            }
+            o += stride
+        }
+        return HoltFit(level: levels[n - 1], trend: trends[n - 1], alpha: b.alpha, phi: b.phi, stepErrors: errors)
+    }
+
+    /// The damped Holt recursions; `levels[t]`, `trends[t]` are the state after seeing `z[t]`.
+    static func filter(_ z: [Double], alpha: Double, beta: Double, phi: Double, levels: inout [Double], trends: inout [Double]) {
+        var level = z[0], trend = 0.0
+        levels[0] = level; trends[0] = trend
+        for t in 1..<z.count {
+            let predicted = level + phi * trend
+            let newLevel = alpha * z[t] + (1 - alpha) * predicted
+            trend = beta * (newLevel - level) + (1 - beta) * phi * trend
+            level = newLevel
+            levels[t] = level; trends[t] = trend
+        }
     }
 }

@@ -1,5 +1,6 @@
-/// The seasonal naive forecast: each step repeats the value one season earlier,
-/// `ŷ(T+h) = y(T + h − m·⌈h/m⌉)`, skipping back whole seasons over missing values.
+/// The seasonal naive forecast: each step repeats the latest observed value of the same phase,
+/// `ŷ(T+h) = y(T + h − m·⌈h/m⌉)` when nothing is missing; with a calendar, the weekly phase reads
+/// a holiday as the weekday it resembles, so a holiday is forecast from the last Sunday.
 ///
 /// Quantiles are empirical: the in-sample seasonal differences `e_t = y_t − y_{t−m}` give the
 /// one-season-ahead error distribution, widened by `√k` for a step k seasons ahead (errors of a
@@ -13,25 +14,29 @@ public struct SeasonalNaive: Forecaster {
         self.name = name ?? "SeasonalNaive"
     }
 
-    public func forecast(history: [Double], horizon: Int, quantiles: [Double]) -> ForecastResult {
+    public func forecast(_ input: ForecastInput, horizon: Int, quantiles: [Double]) -> ForecastResult {
+        let history = input.values
         let n = history.count
         let m = season
-        var mean = [Double](repeating: .nan, count: horizon)
-        for h in 1...max(1, horizon) where h <= horizon {
-            var back = m * ((h + m - 1) / m)
-            while n - back + h - 1 >= 0 && n - back + h - 1 < n {
-                let v = history[n - back + h - 1]
-                if !v.isNaN { mean[h - 1] = v; break }
-                back += m
-            }
+        // The latest observed value per phase, from the last few cycles.
+        var latest = [Double](repeating: .nan, count: m)
+        var missing = m
+        var t = n - 1
+        while t >= 0 && t >= n - 4 * m && missing > 0 {
+            let p = input.phase(t, period: m)
+            if latest[p].isNaN && !history[t].isNaN { latest[p] = history[t]; missing -= 1 }
+            t -= 1
         }
-        let residuals = SeasonalNaive.seasonalDifferences(history, season: m)
-        var out = ForecastResult(mean: mean)
+        let mean = (0..<horizon).map { h in latest[input.phase(n + h, period: m)] }
+        let residuals = SeasonalNaive.seasonalDifferences(input, season: m)
+        var out = ForecastResult(mean: mean, drivers: ["the last \(m)-step cycle repeated"])
+        // A series that never went below zero (counts, loads) gets no negative quantile.
+        let floor = history.contains { $0 < 0 } ? -Double.infinity : 0
         for q in quantiles {
             let r = Empirical.quantile(residuals, q) ?? 0
             out.quantiles[ForecastResult.key(q)] = (0..<horizon).map { h in
                 let k = Double(h / m + 1)
-                return mean[h] + r * k.squareRoot()
+                return max(floor, mean[h] + r * k.squareRoot())
             }
         }
         return out
@@ -39,11 +44,28 @@ public struct SeasonalNaive: Forecaster {
 
     /// `y_t − y_{t−m}` wherever both are observed.
     public static func seasonalDifferences(_ y: [Double], season m: Int) -> [Double] {
+        seasonalDifferences(ForecastInput(values: y), season: m)
+    }
+
+    /// `y_t` less the previous observed value of the same phase (holidays read as their lookalike day).
+    public static func seasonalDifferences(_ input: ForecastInput, season m: Int) -> [Double] {
+        let y = input.values
         guard y.count > m else { return [] }
-        return (m..<y.count).compactMap { t in
-            let d = y[t] - y[t - m]
-            return d.isNaN ? nil : d
+        if input.calendar == nil {
+            return (m..<y.count).compactMap { t in
+                let d = y[t] - y[t - m]
+                return d.isNaN ? nil : d
+            }
         }
+        var previous = [Double](repeating: .nan, count: m)
+        var out: [Double] = []
+        out.reserveCapacity(y.count)
+        for t in 0..<y.count where !y[t].isNaN {
+            let p = input.phase(t, period: m)
+            if !previous[p].isNaN { out.append(y[t] - previous[p]) }
+            previous[p] = y[t]
+        }
+        return out
     }
 }
 

@@ -1,0 +1,24 @@
+/// The models Prescient offers by name (`--models`), and its default.
+public enum ForecastModels {
+    /// Names accepted by `named(_:)`, the default first.
+    public static let names = ["Prescient", "MSETS", "SeasonalNaive24", "SeasonalNaive168"]
+
+    /// The default model: the column `Prescient`.
+    public static func `default`() -> any Forecaster { MultiSeasonalETS(name: "Prescient") }
+
+    public static func named(_ name: String) -> (any Forecaster)? {
+        switch name.lowercased() {
+        case "prescient": return `default`()
+        case "msets": return MultiSeasonalETS()
+        case "seasonalnaive24": return SeasonalNaive(season: 24, name: "SeasonalNaive24")
+        case "seasonalnaive168": return SeasonalNaive(season: 168, name: "SeasonalNaive168")
+        default: return nil
+        }
+    }
+
+    /// Every model, the default first.
+    public static func all() -> [any Forecaster] { names.compactMap(named) }
+
+    /// Prescient's own baselines and components (the benchmark's candidates).
+    public static func candidates() -> [any Forecaster] { all() }
+}

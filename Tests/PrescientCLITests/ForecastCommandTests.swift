@@ -1,0 +1,70 @@
+import Foundation
+import PrescientCore
+import PrescientTestKit
+import Testing
+
+/// `prescient forecast --series` and `prescient backtest` on a small long-format table.
+@Suite struct ForecastCommandTests {
+    /// Two series of four weeks of hourly data, one with a gap; times in pandas' layout.
+    static func table() -> String {
+        var text = "unique_id,ds,y\n"
+        for id in ["east", "west"] {
+            for t in 0..<(24 * 28) {
+                let c = CivilTime(epochMilliseconds: Int64(1_772_409_600 + t * 3600) * 1000)   // from Mon 2026-03-02
+                let hour = t % 24, day = (t / 24) % 7
+                let y = id == "east" && t == 100 ? "" : "\(Double((day >= 5 ? 20 : 50) + hour * (id == "east" ? 2 : 3)))"
+                text += "\(id),\(c.year)-0\(c.month)-\(c.day < 10 ? "0" : "")\(c.day) \(hour < 10 ? "0" : "")\(hour):00:00,\(y)\n"
+            }
+        }
+        return text
+    }
+
+    @Test func forecastWritesStatsforecastsLayout() throws {
+        let input = TestFiles.write(Self.table(), name: "series.csv")
+        let out = TestFiles.scratchDirectory("fc") + "/forecast.csv"
+        let r = prescient("forecast", "--series", input, "--horizon", "24", "--level", "80", "90", "--out", out)
+        #expect(r.status == 0, "\(r.err)")
+        let lines = TestFiles.read(out).split(separator: "\n")
+        #expect(lines[0] == "unique_id,ds,Prescient,Prescient-lo-80,Prescient-hi-80,Prescient-lo-90,Prescient-hi-90")
+        #expect(lines.count == 1 + 2 * 24)
+        #expect(lines[1].hasPrefix("east,2026-03-30 00:00:00,"))
+        let cells = lines[1 + 12].split(separator: ",").dropFirst(2).map { Double($0)! }
+        #expect(abs(cells[0] - 74) < 3)                       // Monday noon, east: 50 + 2·12
+        #expect(cells[3] <= cells[1] && cells[1] <= cells[0] && cells[0] <= cells[2] && cells[2] <= cells[4])
+        #expect(r.err.contains("forecast: east: 24-step cycle; 168-step cycle"))
+    }
+
+    @Test func backtestWritesCrossValidationRowsAndAMetricsTable() throws {
+        let input = TestFiles.write(Self.table(), name: "series.csv")
+        let out = TestFiles.scratchDirectory("bt") + "/cv.csv"
+        let r = prescient("backtest", "--series", input, "--horizon", "24", "--windows", "3", "--models", "Prescient,SeasonalNaive168", "--out", out)
+        #expect(r.status == 0, "\(r.err)")
+        let lines = TestFiles.read(out).split(separator: "\n")
+        #expect(lines[0] == "unique_id,ds,cutoff,y,Prescient,Prescient-lo-80,Prescient-hi-80,Prescient-lo-98,Prescient-hi-98,SeasonalNaive168,SeasonalNaive168-lo-80,SeasonalNaive168-hi-80,SeasonalNaive168-lo-98,SeasonalNaive168-hi-98")
+        #expect(lines.count == 1 + 2 * 3 * 24)
+        #expect(lines[1].hasPrefix("east,2026-03-27 00:00:00,2026-03-26 23:00:00,"))
+        #expect(r.out.contains("model") && r.out.contains("MASE") && r.out.contains("above p90"))
+        // A noiseless weekly pattern: the weekly seasonal naive is exact.
+        let sn = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("SeasonalNaive168") })
+        #expect(sn.contains(" 0.000 "))
+    }
+
+    @Test(arguments: [
+        (["forecast", "--series", "S", "--horizon", "24", "--models", "Profet"], 64, "--models: unknown model 'Profet'"),
+        (["forecast", "--series", "S"], 64, "--horizon is required"),
+        (["forecast", "--series", "S", "--horizon", "24", "--level", "120"], 64, "--level: '120' is not a percentage"),
+        (["forecast", "--series", "S", "--horizon", "24", "--freq", "often"], 64, "--freq: 'often' is not a frequency"),
+        (["forecast", "--series", "BAD", "--horizon", "24"], 65, "bad.csv:3: y: not a number: 'many'"),
+        (["forecast", "--series", "/nonexistent/x.csv", "--horizon", "24"], 66, "/nonexistent/x.csv"),
+        (["backtest", "--series", "S", "--horizon", "24", "--windows", "100"], 65, "no series is long enough for 100 windows"),
+        (["forecast", "--series", "S", "--horizon", "2", "--holidays", "HOL"], 65, "hol.csv:2: ds: not a date"),
+    ])
+    func mistakesAreNamed(_ args: [String], _ status: Int, _ message: String) {
+        let good = TestFiles.write(Self.table(), name: "series.csv")
+        let bad = TestFiles.write("unique_id,ds,y\na,2026-03-02 00:00:00,1\na,2026-03-02 01:00:00,many\n", name: "bad.csv")
+        let hol = TestFiles.write("ds,holiday\nsoon,x\n", name: "hol.csv")
+        let r = prescient(args.map { $0 == "S" ? good : $0 == "BAD" ? bad : $0 == "HOL" ? hol : $0 })
+        #expect(Int(r.status) == status, "\(r.err)")
+        #expect(r.err.contains(message), "\(r.err.prefix(400))")
+    }
+}

@@ -1,0 +1,100 @@
+import PrescientCore
+import Testing
+
+@Suite struct HolidayCalendarTests {
+    @Test func weekdaysAndWeekPhases() throws {
+        // 2017-04-24 was a Monday; 2017-04-25 (ANZAC Day) a Tuesday.
+        let monday = CivilTime.days(fromCivilYear: 2017, month: 4, day: 24)
+        #expect(HolidayCalendar.weekday(ofDay: monday) == 0)
+        #expect(HolidayCalendar.weekday(ofDay: 0) == 3)   // 1970-01-01, a Thursday
+        let start = Timestamp(milliseconds: monday * 86_400_000)
+        let plain = SeriesCalendar(start: start, stepSeconds: 3600)
+        #expect(plain.weekPhase(0) == 0 && plain.weekPhase(24 + 9) == 24 + 9)
+        let anzac = try #require(HolidayCalendar.Holiday(date: "2017-04-25", name: "ANZAC Day"))
+        let withHoliday = SeriesCalendar(start: start, stepSeconds: 3600, holidayDays: [anzac.day])
+        #expect(withHoliday.weekPhase(24 + 9) == 6 * 24 + 9)   // read as Sunday 09:00
+        #expect(withHoliday.weekPhase(48 + 9) == 48 + 9)
+        #expect(withHoliday.isHoliday(30) && !withHoliday.isHoliday(50))
+        #expect(SeriesCalendar(start: start, stepSeconds: 7 * 3600).stepsPerDay == nil)
+    }
+
+    @Test func parsesProphetsLayoutWithScopesAndNamesBadRows() throws {
+        let c = try HolidayCalendar.parse("ds,holiday,unique_id\n2017-04-25,ANZAC Day,\n2017-04-26,Local fair,north\n")
+        let anzac = CivilTime.days(fromCivilYear: 2017, month: 4, day: 25)
+        #expect(c.days(for: "south") == [anzac])
+        #expect(c.days(for: "north").count == 2)
+        #expect(c.name(of: anzac, for: "north") == "ANZAC Day")
+        #expect(throws: LongFormatError(line: 3, error: FieldError("ds", "not a date (YYYY-MM-DD): '2017-02-30'"))) {
+            try HolidayCalendar.parse("ds,holiday\n2017-04-25,x\n2017-02-30,y\n")
+        }
+        #expect(throws: LongFormatError(line: 1, error: FieldError("header", "no 'holiday' column (need ds, holiday[, unique_id])"))) {
+            try HolidayCalendar.parse("ds,name\n")
+        }
+    }
+
+    /// Three weeks of a weekday/weekend pattern with a holiday on the Tuesday after: both models
+    /// forecast the holiday like a Sunday when they know the calendar, like a Tuesday when not.
+    @Test func holidaysAreForecastLikeASunday() {
+        let monday = CivilTime.days(fromCivilYear: 2017, month: 4, day: 3)
+        let start = Timestamp(milliseconds: monday * 86_400_000)
+        let y: [Double] = (0..<(21 * 24)).map { t in (t / 24) % 7 >= 5 ? 10 : 100 }
+        let tuesday = monday + 22
+        let calendar = SeriesCalendar(start: start, stepSeconds: 3600, holidayDays: [tuesday])
+        for model in [SeasonalNaive(season: 168) as any Forecaster, MultiSeasonalETS()] {
+            let with = model.forecast(ForecastInput(values: y, calendar: calendar), horizon: 48, quantiles: [])
+            let without = model.forecast(ForecastInput(values: y), horizon: 48, quantiles: [])
+            #expect(abs(with.mean[12] - 100) < 5, "\(model.name) Monday")
+            #expect(abs(with.mean[24 + 12] - 10) < 3, "\(model.name) holiday Tuesday")
+            #expect(abs(without.mean[24 + 12] - 100) < 5, "\(model.name) Tuesday without calendar")
+        }
+        let drivers = MultiSeasonalETS().forecast(ForecastInput(values: y, calendar: calendar), horizon: 48, quantiles: []).drivers
+        #expect(drivers.contains("holiday 2017-04-25 read as a Sunday"))
+    }
+}
+
+@Suite struct ForecastCalibrationTests {
+    /// On 12 weeks of noisy daily × weekly traffic, a rolling backtest of 14 daily origins: the p90
+    /// is exceeded by roughly one actual in ten (5–20 %), and p10 ≤ p50 ≤ p90 ≤ p99 everywhere.
+    @Test func quantilesAreCalibratedAndOrdered() throws {
+        var rng = SplitMix64(seed: 11)
+        let n = 24 * 7 * 12
+        let y: [Double] = (0..<n).map { t in
+            let hour = Double(t % 24), day = (t / 24) % 7
+            let level = (60 + 50 * _sin(2 * Double.pi * (hour - 7) / 24)) * (day >= 5 ? 0.5 : 1)
+            return max(0, level * _exp(0.15 * rng.nextGaussian()))
+        }
+        let rows = try Backtest(horizon: 24, windows: 14, step: 24).run(y, models: [MultiSeasonalETS()], quantiles: [0.1, 0.5, 0.9, 0.99])
+        let over = try #require(ForecastMetrics.exceedance(actual: rows.map(\.actual), quantile: rows.map { $0.quantiles["MSETS"]![0.9]! }))
+        #expect(over >= 0.05 && over <= 0.2, "p90 exceeded by \(over)")
+        for r in rows {
+            let q = r.quantiles["MSETS"]!
+            #expect(q[0.1]! <= q[0.5]! && q[0.5]! <= q[0.9]! && q[0.9]! <= q[0.99]!)
+        }
+    }
+}
+
+@Suite struct LongFormatLayoutTests {
+    @Test func frequencies() {
+        #expect(LongFormat.frequencySeconds("1h") == 3600)
+        #expect(LongFormat.frequencySeconds("H") == 3600)
+        #expect(LongFormat.frequencySeconds("30min") == 1800)
+        #expect(LongFormat.frequencySeconds("15T") == 900)
+        #expect(LongFormat.frequencySeconds("D") == 86_400)
+        #expect(LongFormat.frequencySeconds("3 fortnights") == nil)
+        #expect(LongFormat.frequencySeconds("0h") == nil)
+    }
+
+    @Test func crossValidationRoundTrip() throws {
+        let s = RegularSeries(id: "a", start: Timestamp(milliseconds: 0), stepSeconds: 3600, values: (0..<30).map(Double.init))
+        let rows = try Backtest(horizon: 2, windows: 2).run(s.values, models: [SeasonalNaive(season: 1, name: "Naive")], quantiles: [0.1, 0.9])
+        var text = LongFormat.crossValidationHeader(models: ["Naive"], levels: [80]) + "\n"
+        LongFormat.crossValidationRows(s, rows: rows, models: ["Naive"], levels: [80], into: &text)
+        #expect(text.hasPrefix("unique_id,ds,cutoff,y,Naive,Naive-lo-80,Naive-hi-80\na,1970-01-02 02:00:00,1970-01-02 01:00:00,26.0,25.0,"))
+        let back = try LongFormat.parseCrossValidation(text)
+        let a = try #require(back["a"])
+        #expect(a.count == 4)
+        #expect(a[0].forecasts["Naive"] == 25 && a[0].y == 26)
+        #expect(a[0].quantiles["Naive"]?[0.9] == rows[0].quantiles["Naive"]?[0.9])
+        #expect(a[0].cutoff.milliseconds == 25 * 3_600_000)
+    }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""The Python forecasting anchors for Prescient's forecast benchmark (never a runtime dependency).
+
+Runs statsforecast's SeasonalNaive(24), SeasonalNaive(168), AutoETS(24), MSTL(24, 168) and
+AutoTheta(24), and Prophet, as a Python user would call them (library defaults), on a long-format
+CSV (unique_id, ds, y), in rolling-origin cross-validation: h steps, `windows` origins `step` apart,
+the last one h steps before each series' end. Writes statsforecast's cross-validation layout
+(unique_id, ds, cutoff, y, <model>, <model>-lo-80, <model>-hi-80) and the seconds each model took.
+
+Gaps (empty y) are filled before fitting, because these libraries need complete series: with the
+value one week earlier where there is one, else by linear interpolation. Prescient reads the same
+file with its gaps and handles them itself.
+
+usage: forecast_anchors.py IN.csv OUT_CV.csv OUT_TIMES.csv [--h 24] [--windows 7] [--step 24]
+"""
+import argparse
+import logging
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+warnings.filterwarnings("ignore")
+logging.getLogger("cmdstanpy").setLevel(logging.ERROR)
+logging.getLogger("prophet").setLevel(logging.ERROR)
+
+
+def fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for uid, g in df.groupby("unique_id", sort=True):
+        g = g.sort_values("ds").set_index("ds")
+        y = g["y"].copy()
+        week = y.shift(168)
+        y = y.fillna(week).interpolate(limit_direction="both")
+        out.append(pd.DataFrame({"unique_id": uid, "ds": y.index, "y": y.values}))
+    return pd.concat(out, ignore_index=True)
+
+
+def run_statsforecast(df, h, windows, step):
+    from statsforecast import StatsForecast
+    from statsforecast.models import MSTL, AutoETS, AutoTheta, SeasonalNaive
+
+    models = [
+        SeasonalNaive(season_length=24, alias="SeasonalNaive24"),
+        SeasonalNaive(season_length=168, alias="SeasonalNaive168"),
+        AutoETS(season_length=24),
+        MSTL(season_length=[24, 168]),
+        AutoTheta(season_length=24),
+    ]
+    frames, seconds = [], {}
+    for m in models:
+        sf = StatsForecast(models=[m], freq="h", n_jobs=1)
+        t0 = time.perf_counter()
+        cv = sf.cross_validation(df=df, h=h, n_windows=windows, step_size=step, level=[80])
+        seconds[str(m)] = time.perf_counter() - t0
+        frames.append(cv.reset_index() if "unique_id" not in cv.columns else cv)
+    merged = frames[0]
+    for f in frames[1:]:
+        merged = merged.merge(f.drop(columns=["y"]), on=["unique_id", "ds", "cutoff"])
+    return merged, seconds
+
+
+def run_prophet(df, h, windows, step):
+    from prophet import Prophet
+
+    rows = []
+    t0 = time.perf_counter()
+    for uid, g in df.groupby("unique_id", sort=True):
+        g = g.sort_values("ds").reset_index(drop=True)
+        n = len(g)
+        for w in range(windows):
+            c = n - h - (windows - 1 - w) * step
+            train = g.iloc[:c]
+            model = Prophet(interval_width=0.8)
+            model.fit(train[["ds", "y"]])
+            future = pd.DataFrame({"ds": g["ds"].iloc[c:c + h].values})
+            p = model.predict(future)
+            for i in range(len(future)):
+                rows.append({"unique_id": uid, "ds": future["ds"].iloc[i], "cutoff": train["ds"].iloc[-1],
+                             "Prophet": p["yhat"].iloc[i], "Prophet-lo-80": p["yhat_lower"].iloc[i],
+                             "Prophet-hi-80": p["yhat_upper"].iloc[i]})
+    return pd.DataFrame(rows), {"Prophet": time.perf_counter() - t0}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("input"); ap.add_argument("cv_out"); ap.add_argument("times_out")
+    ap.add_argument("--h", type=int, default=24)
+    ap.add_argument("--windows", type=int, default=7)
+    ap.add_argument("--step", type=int, default=24)
+    a = ap.parse_args()
+    df = pd.read_csv(a.input, parse_dates=["ds"])
+    df = fill_gaps(df)
+    cv, seconds = run_statsforecast(df, a.h, a.windows, a.step)
+    pr, ps = run_prophet(df, a.h, a.windows, a.step)
+    seconds.update(ps)
+    cv = cv.merge(pr, on=["unique_id", "ds", "cutoff"], how="left")
+    cv.to_csv(a.cv_out, index=False, date_format="%Y-%m-%d %H:%M:%S")
+    pd.DataFrame({"model": list(seconds), "seconds": list(seconds.values())}).to_csv(a.times_out, index=False)
+    for k, v in seconds.items():
+        print(f"  {k}: {v:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
