@@ -11,7 +11,10 @@ Gaps (empty y) are filled before fitting, because these libraries need complete 
 value one week earlier where there is one, else by linear interpolation. Prescient reads the same
 file with its gaps and handles them itself.
 
-usage: forecast_anchors.py IN.csv OUT_CV.csv OUT_TIMES.csv [--h 24] [--windows 7] [--step 24]
+Every model sees at most the last `input_size` observations before each origin (statsforecast's
+`input_size`; Prescient's `backtest --input-size`), so all are compared on the same history.
+
+usage: forecast_anchors.py IN.csv OUT_CV.csv OUT_TIMES.csv [--h 24] [--windows 7] [--step 24] [--input-size N]
 """
 import argparse
 import logging
@@ -37,7 +40,7 @@ def fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def run_statsforecast(df, h, windows, step):
+def run_statsforecast(df, h, windows, step, input_size):
     from statsforecast import StatsForecast
     from statsforecast.models import MSTL, AutoETS, AutoTheta, SeasonalNaive
 
@@ -52,7 +55,7 @@ def run_statsforecast(df, h, windows, step):
     for m in models:
         sf = StatsForecast(models=[m], freq="h", n_jobs=1)
         t0 = time.perf_counter()
-        cv = sf.cross_validation(df=df, h=h, n_windows=windows, step_size=step, level=[80])
+        cv = sf.cross_validation(df=df, h=h, n_windows=windows, step_size=step, level=[80], input_size=input_size)
         seconds[str(m)] = time.perf_counter() - t0
         frames.append(cv.reset_index() if "unique_id" not in cv.columns else cv)
     merged = frames[0]
@@ -61,7 +64,7 @@ def run_statsforecast(df, h, windows, step):
     return merged, seconds
 
 
-def run_prophet(df, h, windows, step):
+def run_prophet(df, h, windows, step, input_size):
     from prophet import Prophet
 
     rows = []
@@ -71,7 +74,7 @@ def run_prophet(df, h, windows, step):
         n = len(g)
         for w in range(windows):
             c = n - h - (windows - 1 - w) * step
-            train = g.iloc[:c]
+            train = g.iloc[max(0, c - input_size) if input_size else 0:c]
             model = Prophet(interval_width=0.8)
             model.fit(train[["ds", "y"]])
             future = pd.DataFrame({"ds": g["ds"].iloc[c:c + h].values})
@@ -89,11 +92,12 @@ def main():
     ap.add_argument("--h", type=int, default=24)
     ap.add_argument("--windows", type=int, default=7)
     ap.add_argument("--step", type=int, default=24)
+    ap.add_argument("--input-size", type=int, default=None)
     a = ap.parse_args()
     df = pd.read_csv(a.input, parse_dates=["ds"])
     df = fill_gaps(df)
-    cv, seconds = run_statsforecast(df, a.h, a.windows, a.step)
-    pr, ps = run_prophet(df, a.h, a.windows, a.step)
+    cv, seconds = run_statsforecast(df, a.h, a.windows, a.step, a.input_size)
+    pr, ps = run_prophet(df, a.h, a.windows, a.step, a.input_size)
     seconds.update(ps)
     cv = cv.merge(pr, on=["unique_id", "ds", "cutoff"], how="left")
     cv.to_csv(a.cv_out, index=False, date_format="%Y-%m-%d %H:%M:%S")

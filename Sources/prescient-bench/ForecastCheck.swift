@@ -10,7 +10,8 @@ enum ForecastCheck {
     static let calendars = ["nasa": "us-federal-1995.csv", "melbourne": "victoria-2016-2017.csv", "retail": "england-2010-2011.csv"]
 
     static func run(data: String, anchors: String?, calendarDir: String) {
-        let backtest = Backtest(horizon: 24, windows: 7, step: 24)
+        // Every model, here and in the Python anchors, sees the last 12 weeks before each origin.
+        let backtest = Backtest(horizon: 24, windows: 7, step: 24, inputSize: 2016)
         for set in ForecastDataSets.all(data: data) {
             var calendar = HolidayCalendar.none
             if let file = calendars[set.file], let text = try? String(contentsOfFile: calendarDir + "/" + file, encoding: .utf8) {
@@ -54,7 +55,7 @@ enum ForecastCheck {
                 }
                 report.add(rows: rows, series: s.values, season: 24, models: models.map(\.name) + anchorNames)
             }
-            print("forecast: \(set.name) — \(set.series.count) series, h = 24, 7 daily origins; mean over series × origins\(anchorNames.isEmpty ? " (no anchors: run scripts/forecast-bench.sh)" : "")")
+            print("forecast: \(set.name) — \(set.series.count) series, h = 24, 7 daily origins, 12 weeks of history each; mean over series × origins\(anchorNames.isEmpty ? " (no anchors: run scripts/forecast-bench.sh)" : "")")
             print("  model              MASE    WAPE   pinball90  p90 exceeded   seconds")
             for sc in report.scores.sorted(by: { $0.mase < $1.mase }) {
                 let name = sc.model.padding(toLength: 17, withPad: " ", startingAt: 0)

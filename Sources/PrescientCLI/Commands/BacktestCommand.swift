@@ -11,6 +11,7 @@ struct BacktestCommand: Command {
         SeriesOptions.series, SeriesOptions.horizon,
         OptionSpec("--windows", value: "W", help: "forecast origins per series (default 7)"),
         OptionSpec("--step", value: "S", help: "steps between origins (default: the horizon)"),
+        OptionSpec("--input-size", value: "N", help: "show each model at most the last N observations before an origin (statsforecast's input_size; default all)"),
         SeriesOptions.freq, SeriesOptions.level, SeriesOptions.holidays, SeriesOptions.models, SeriesOptions.out,
     ]
     let discussion = """
@@ -35,7 +36,8 @@ struct BacktestCommand: Command {
         let calendar = try SeriesOptions.calendar(args)
         let series = try SeriesOptions.load(args)
         let quantiles = ForecastResult.quantiles(forLevels: levels)
-        let backtest = Backtest(horizon: horizon, windows: windows, step: step)
+        let inputSize = try args.value("--input-size").map { _ throws(UsageError) in try args.int("--input-size", default: 0, range: 2...100_000_000) }
+        let backtest = Backtest(horizon: horizon, windows: windows, step: step, inputSize: inputSize)
         var text = LongFormat.crossValidationHeader(models: models.map(\.name), levels: levels) + "\n"
         var report = BacktestReport()
         var seconds = [Double](repeating: 0, count: models.count)

@@ -8,9 +8,13 @@ public struct Backtest: Sendable {
     public var horizon: Int
     public var windows: Int
     public var step: Int
+    /// At most this many observations before each cutoff are shown to the models (statsforecast's
+    /// `input_size`); nil = all.
+    public var inputSize: Int?
 
-    public init(horizon: Int, windows: Int, step: Int? = nil) {
+    public init(horizon: Int, windows: Int, step: Int? = nil, inputSize: Int? = nil) {
         self.horizon = max(1, horizon); self.windows = max(1, windows); self.step = max(1, step ?? horizon)
+        self.inputSize = inputSize.map { max(2, $0) }
     }
 
     public struct Row: Sendable, Equatable {
@@ -47,7 +51,8 @@ public struct Backtest: Sendable {
         let y = input.values
         var rows: [Row] = []
         for c in try cutoffs(count: y.count) {
-            let history = input.prefix(c)
+            var history = input.prefix(c)
+            if let size = inputSize, c > size { history = input.window(from: c - size, to: c) }
             let results = models.map { ($0.name, $0.forecast(history, horizon: horizon, quantiles: quantiles)) }
             for h in 0..<horizon where c + h < y.count {
                 var row = Row(index: c + h, cutoff: c, actual: y[c + h], forecasts: [:], quantiles: [:])

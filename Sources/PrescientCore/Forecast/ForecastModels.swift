@@ -4,7 +4,7 @@ public enum ForecastModels {
     public static let names = ["Prescient", "MSETS", "SeasonalNaive24", "SeasonalNaive168"]
 
     /// The default model: the column `Prescient`.
-    public static func `default`() -> any Forecaster { MultiSeasonalETS(name: "Prescient") }
+    public static func `default`() -> any Forecaster { MultiSeasonalETS(naiveBlend: true, name: "Prescient") }
 
     public static func named(_ name: String) -> (any Forecaster)? {
         switch name.lowercased() {

@@ -27,6 +27,13 @@ public struct ForecastInput: Sendable, Equatable {
     /// The first `count` values, same clock.
     public func prefix(_ count: Int) -> ForecastInput { ForecastInput(values: Array(values.prefix(count)), calendar: calendar) }
 
+    /// Values `from ..< to`, the clock moved to start at `from`.
+    public func window(from: Int, to: Int) -> ForecastInput {
+        var moved = calendar
+        if let c = calendar { moved?.start = Timestamp(milliseconds: c.start.milliseconds + Int64(from) * c.stepSeconds * 1000) }
+        return ForecastInput(values: Array(values[from..<to]), calendar: moved)
+    }
+
     /// Position of step `t` (may lie past the end) in a cycle of `period` steps: the calendar's
     /// week phase when the period is one week of steps, else `t mod period`.
     public func phase(_ t: Int, period: Int) -> Int {

@@ -22,8 +22,11 @@ public struct MultiSeasonalETS: Forecaster {
     /// Cycles per phase median.
     public var cycles: Int
 
-    public init(seasons: [Int] = [24, 168], cycles: Int = 8, name: String = "MSETS") {
-        self.seasons = seasons.sorted(); self.cycles = max(1, cycles); self.name = name
+    /// Whether to blend with the last-cycle naive forecast (weight chosen per series, see step 5).
+    public var naiveBlend: Bool
+
+    public init(seasons: [Int] = [24, 168], cycles: Int = 8, naiveBlend: Bool = false, name: String = "MSETS") {
+        self.seasons = seasons.sorted(); self.cycles = max(1, cycles); self.naiveBlend = naiveBlend; self.name = name
     }
 
     public func forecast(_ input: ForecastInput, horizon: Int, quantiles: [Double]) -> ForecastResult {
@@ -49,24 +52,52 @@ public struct MultiSeasonalETS: Forecaster {
                 components[i].pattern = Self.seasonal(rest, period: m, phase: phases[i], cycles: cycles)
             }
         }
+        let full = x
         for t in 0..<n { for (j, c) in components.enumerated() { x[t] -= c.pattern[phases[j][t]] } }
         let fit = Self.holt(x, horizon: horizon)
-        var mean = [Double](repeating: 0, count: horizon)
+        func seasonalAt(_ t: Int) -> Double {
+            var v = 0.0
+            for (j, c) in components.enumerated() { v += c.pattern[phases[j][t]] }
+            return v
+        }
         var point = [Double](repeating: 0, count: horizon)
         var damp = 0.0, phiPower = 1.0
         for h in 0..<horizon {
             phiPower *= fit.phi
             damp += phiPower
-            var v = fit.level + damp * fit.trend
-            for (j, c) in components.enumerated() { v += c.pattern[phases[j][n + h]] }
-            point[h] = v
-            mean[h] = logScale ? max(0, expm1(v)) : v
+            point[h] = fit.levels[n - 1] + damp * fit.trends[n - 1] + seasonalAt(n + h)
         }
-        var out = ForecastResult(mean: mean, drivers: Self.drivers(active, input: input, n: n, horizon: horizon))
+        // The k-step errors of the smoothing model at the recent origins, in the modelled scale.
+        let damping = (0...fit.lead).map { fit.damping($0) }
+        var errors = fit.origins.map { o in
+            (1...fit.lead).map { k in o + k < n ? x[o + k] - fit.levels[o] - damping[k] * fit.trends[o] : Double.nan }
+        }
+        var drivers = Self.drivers(active, input: input, n: n, horizon: horizon)
+        if naiveBlend, let longest = active.last, let phase = phases.last {
+            // The same origins for the last-cycle naive forecast; blend weight w by least absolute
+            // error of w·smoothing + (1 − w)·naive over those origins.
+            let naiveErrors = Self.naiveErrors(full, phase: phase, period: longest, origins: fit.origins, lead: fit.lead)
+            var best = (w: 1.0, score: Double.infinity)
+            for step in 0...10 {
+                let w = Double(step) / 10
+                var score = 0.0
+                for (e, f) in zip(errors, naiveErrors) { for k in e.indices where !e[k].isNaN { score += abs(w * e[k] + (1 - w) * f[k]) } }
+                if score < best.score - 1e-12 { best = (w, score) }
+            }
+            if best.w < 1 {
+                let naivePoint = Self.naiveForecast(full, phase: phase, period: longest, horizon: horizon)
+                for h in 0..<horizon { point[h] = best.w * point[h] + (1 - best.w) * naivePoint[h] }
+                for i in errors.indices { for k in errors[i].indices { errors[i][k] = best.w * errors[i][k] + (1 - best.w) * naiveErrors[i][k] } }
+                drivers.append("blended \(Int(((1 - best.w) * 100).rounded())) % with the last \(longest)-step cycle")
+            }
+        }
+        let mean = point.map { logScale ? max(0, expm1($0)) : $0 }
+        var out = ForecastResult(mean: mean, drivers: drivers)
         // Quantiles from the empirical k-step errors at the recent origins (k beyond the scored
         // range takes the last one), so the band widens as the model's own errors do.
+        let stepErrors: [[Double]] = (0..<fit.lead).map { k in errors.map { $0[k] }.filter { !$0.isNaN }.sorted() }
         for q in quantiles {
-            let perStep = fit.stepErrors.map { Empirical.quantile($0, q) ?? 0 }
+            let perStep = stepErrors.map { Empirical.quantile(sorted: $0, q) ?? 0 }
             out.quantiles[ForecastResult.key(q)] = (0..<horizon).map { h in
                 let v = point[h] + (perStep.isEmpty ? 0 : perStep[min(h, perStep.count - 1)])
                 return logScale ? max(0, expm1(v)) : v
@@ -123,21 +154,42 @@ public struct MultiSeasonalETS: Forecaster {
                 detrended[t] = x[t] - avg
             }
         }
-        var buckets = [[Double]](repeating: [], count: m)
+        // The last `cycles` detrended values of each phase, in one flat buffer.
+        var values = [Double](repeating: 0, count: m * cycles)
+        var counts = [Int](repeating: 0, count: m)
         var t = n - 1
         while t >= 0 && t >= n - 2 * cycles * m {
-            if !detrended[t].isNaN && buckets[phase[t]].count < cycles { buckets[phase[t]].append(detrended[t]) }
+            let p = phase[t]
+            if !detrended[t].isNaN && counts[p] < cycles { values[p * cycles + counts[p]] = detrended[t]; counts[p] += 1 }
             t -= 1
         }
-        let pattern = buckets.map { Empirical.quantile($0, 0.5) ?? 0 }
+        var pattern = [Double](repeating: 0, count: m)
+        values.withUnsafeMutableBufferPointer { v in
+            for p in 0..<m where counts[p] > 0 {
+                var slice = UnsafeMutableBufferPointer(rebasing: v[(p * cycles)..<(p * cycles + counts[p])])
+                slice.sort()
+                let c = counts[p]
+                pattern[p] = c % 2 == 1 ? slice[c / 2] : (slice[c / 2 - 1] + slice[c / 2]) / 2
+            }
+        }
         let mean = pattern.reduce(0, +) / Double(m)
         return pattern.map { $0 - mean }
     }
 
     struct HoltFit {
-        var level: Double, trend: Double, alpha: Double, phi: Double
-        /// Per lead k (index k − 1): the k-step errors at the scored origins.
-        var stepErrors: [[Double]]
+        var alpha: Double, beta: Double, phi: Double
+        /// The state after each step.
+        var levels: [Double], trends: [Double]
+        /// Origins whose k-step errors are known (k = 1…lead), oldest first.
+        var origins: [Int]
+        var lead: Int
+
+        /// `φ + φ² + … + φ^k`.
+        func damping(_ k: Int) -> Double {
+            var d = 0.0, p = 1.0
+            for _ in 0..<k { p *= phi; d += p }
+            return d
+        }
     }
 
     /// Damped Holt on `z`; (α, β, φ) from a grid by the mean absolute 1…H-step error from origins
@@ -148,12 +200,14 @@ public struct MultiSeasonalETS: Forecaster {
         let lead = max(1, min(horizon, 168, n - 1))
         let firstOrigin = max(0, n - 672 - lead)
         let lastOrigin = n - 2
-        let stride = max(1, (lastOrigin - firstOrigin) / 168)
+        // Parameters are chosen on ~56 origins; the final errors (the quantiles) use ~336.
+        let selectStride = max(1, (lastOrigin - firstOrigin) / 56)
+        let errorStride = max(1, (lastOrigin - firstOrigin) / 336)
         var levels = [Double](repeating: 0, count: n), trends = [Double](repeating: 0, count: n)
         var best: (score: Double, alpha: Double, beta: Double, phi: Double)?
         for alpha in [0.02, 0.05, 0.1, 0.2, 0.35, 0.6] {
             for beta in [0.0, 0.005, 0.02] {
-                for phi in [0.8, 0.9, 0.98] {
+                for phi in beta == 0 ? [1.0] : [0.8, 0.9, 0.98] {   // no trend: φ does nothing
                     filter(z, alpha: alpha, beta: beta, phi: phi, levels: &levels, trends: &trends)
                     var score = 0.0
                     var o = firstOrigin
@@ -163,7 +217,7 @@ public struct MultiSeasonalETS: Forecaster {
                             phiPower *= phi; damp += phiPower
                             score += abs(z[o + k] - levels[o] - damp * trends[o])
                         }
-                        o += stride
+                        o += selectStride
                     }
                     if best == nil || score < best!.score { best = (score, alpha, beta, phi) }
                 }
@@ -171,17 +225,34 @@ public struct MultiSeasonalETS: Forecaster {
         }
         let b = best!
         filter(z, alpha: b.alpha, beta: b.beta, phi: b.phi, levels: &levels, trends: &trends)
-        var errors = [[Double]](repeating: [], count: lead)
-        var o = firstOrigin
-        while o <= lastOrigin {
-            var damp = 0.0, phiPower = 1.0
-            for k in 1...lead where o + k < n {
-                phiPower *= b.phi; damp += phiPower
-                errors[k - 1].append(z[o + k] - levels[o] - damp * trends[o])
-            }
-            o += stride
+        return HoltFit(alpha: b.alpha, beta: b.beta, phi: b.phi, levels: levels, trends: trends,
+                       origins: Array(Swift.stride(from: firstOrigin, through: lastOrigin, by: errorStride)), lead: lead)
+    }
+
+    /// The last-cycle naive forecast from origin o for o + k: the latest value at or before o with
+    /// the phase of o + k. Returns per origin, per lead, the error `x[o + k] − forecast`.
+    static func naiveErrors(_ x: [Double], phase: [Int], period: Int, origins: [Int], lead: Int) -> [[Double]] {
+        let n = x.count
+        var latest = [Int](repeating: -1, count: period)
+        var out: [[Double]] = []
+        out.reserveCapacity(origins.count)
+        var t = 0
+        for o in origins {
+            while t <= o { latest[phase[t]] = t; t += 1 }
+            out.append((1...lead).map { k in
+                guard o + k < n else { return .nan }
+                let i = latest[phase[o + k]]
+                return i < 0 ? 0 : x[o + k] - x[i]
+            })
         }
-        return HoltFit(level: levels[n - 1], trend: trends[n - 1], alpha: b.alpha, phi: b.phi, stepErrors: errors)
+        return out
+    }
+
+    static func naiveForecast(_ x: [Double], phase: [Int], period: Int, horizon: Int) -> [Double] {
+        let n = x.count
+        var latest = [Int](repeating: -1, count: period)
+        for t in 0..<n { latest[phase[t]] = t }
+        return (0..<horizon).map { h in latest[phase[n + h]] < 0 ? x[n - 1] : x[latest[phase[n + h]]] }
     }
 
     /// The damped Holt recursions; `levels[t]`, `trends[t]` are the state after seeing `z[t]`.

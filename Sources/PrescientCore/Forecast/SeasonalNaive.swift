@@ -28,12 +28,12 @@ public struct SeasonalNaive: Forecaster {
             t -= 1
         }
         let mean = (0..<horizon).map { h in latest[input.phase(n + h, period: m)] }
-        let residuals = SeasonalNaive.seasonalDifferences(input, season: m)
+        let residuals = SeasonalNaive.seasonalDifferences(input, season: m).sorted()
         var out = ForecastResult(mean: mean, drivers: ["the last \(m)-step cycle repeated"])
         // A series that never went below zero (counts, loads) gets no negative quantile.
         let floor = history.contains { $0 < 0 } ? -Double.infinity : 0
         for q in quantiles {
-            let r = Empirical.quantile(residuals, q) ?? 0
+            let r = Empirical.quantile(sorted: residuals, q) ?? 0
             out.quantiles[ForecastResult.key(q)] = (0..<horizon).map { h in
                 let k = Double(h / m + 1)
                 return max(floor, mean[h] + r * k.squareRoot())
@@ -72,7 +72,11 @@ public struct SeasonalNaive: Forecaster {
 /// Empirical quantiles (linear interpolation between order statistics, type 7 as in R and NumPy).
 public enum Empirical {
     public static func quantile(_ values: [Double], _ q: Double) -> Double? {
-        let v = values.filter { !$0.isNaN }.sorted()
+        quantile(sorted: values.filter { !$0.isNaN }.sorted(), q)
+    }
+
+    /// The same on values already sorted ascending, without NaN.
+    public static func quantile(sorted v: [Double], _ q: Double) -> Double? {
         guard !v.isEmpty else { return nil }
         let pos = q * Double(v.count - 1)
         let lo = Int(pos.rounded(.down)), hi = min(v.count - 1, lo + 1)
