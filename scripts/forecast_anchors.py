@@ -9,7 +9,8 @@ the last one h steps before each series' end. Writes statsforecast's cross-valid
 
 Gaps (empty y) are filled before fitting, because these libraries need complete series: with the
 value one week earlier where there is one, else by linear interpolation. Prescient reads the same
-file with its gaps and handles them itself.
+file with its gaps and handles them itself. Prophet gets the same holiday table as Prescient
+(--holidays); statsforecast's models have no holiday input.
 
 Every model sees at most the last `input_size` observations before each origin (statsforecast's
 `input_size`; Prescient's `backtest --input-size`), so all are compared on the same history.
@@ -64,7 +65,7 @@ def run_statsforecast(df, h, windows, step, input_size):
     return merged, seconds
 
 
-def run_prophet(df, h, windows, step, input_size):
+def run_prophet(df, h, windows, step, input_size, holidays):
     from prophet import Prophet
 
     rows = []
@@ -75,7 +76,7 @@ def run_prophet(df, h, windows, step, input_size):
         for w in range(windows):
             c = n - h - (windows - 1 - w) * step
             train = g.iloc[max(0, c - input_size) if input_size else 0:c]
-            model = Prophet(interval_width=0.8)
+            model = Prophet(interval_width=0.8, holidays=holidays)
             model.fit(train[["ds", "y"]])
             future = pd.DataFrame({"ds": g["ds"].iloc[c:c + h].values})
             p = model.predict(future)
@@ -86,6 +87,21 @@ def run_prophet(df, h, windows, step, input_size):
     return pd.DataFrame(rows), {"Prophet": time.perf_counter() - t0}
 
 
+def speed(path, count):
+    """Seconds per series for AutoETS(24) and MSTL(24, 168), h = 24, on the first `count` series."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import MSTL, AutoETS
+
+    df = pd.read_csv(path, parse_dates=["ds"])
+    ids = sorted(df["unique_id"].unique())[:count]
+    df = fill_gaps(df[df["unique_id"].isin(ids)])
+    for m in [AutoETS(season_length=24), MSTL(season_length=[24, 168])]:
+        t0 = time.perf_counter()
+        StatsForecast(models=[m], freq="h", n_jobs=1).forecast(df=df, h=24, level=[80, 98])
+        dt = time.perf_counter() - t0
+        print(f"  {str(m):17s} {len(ids) / dt:8.2f} series/s  ({dt / len(ids) * 1000:.1f} ms each, {len(ids)} series, statsforecast)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("input"); ap.add_argument("cv_out"); ap.add_argument("times_out")
@@ -93,11 +109,17 @@ def main():
     ap.add_argument("--windows", type=int, default=7)
     ap.add_argument("--step", type=int, default=24)
     ap.add_argument("--input-size", type=int, default=None)
+    ap.add_argument("--holidays", default=None, help="ds,holiday table given to Prophet (the others take none)")
+    ap.add_argument("--speed", type=int, default=0, help="time AutoETS and MSTL on this many series of IN.csv instead")
     a = ap.parse_args()
+    if a.speed:
+        speed(a.input, a.speed)
+        return
     df = pd.read_csv(a.input, parse_dates=["ds"])
     df = fill_gaps(df)
     cv, seconds = run_statsforecast(df, a.h, a.windows, a.step, a.input_size)
-    pr, ps = run_prophet(df, a.h, a.windows, a.step, a.input_size)
+    holidays = pd.read_csv(a.holidays, parse_dates=["ds"])[["ds", "holiday"]] if a.holidays else None
+    pr, ps = run_prophet(df, a.h, a.windows, a.step, a.input_size, holidays)
     seconds.update(ps)
     cv = cv.merge(pr, on=["unique_id", "ds", "cutoff"], how="left")
     cv.to_csv(a.cv_out, index=False, date_format="%Y-%m-%d %H:%M:%S")

@@ -24,8 +24,16 @@ enum ForecastSpeed {
         return out
     }
 
-    static func run(data: String, count: Int) {
+    static func run(data: String, count: Int, export: String?) {
         let series = windows(data: data, count: count)
+        if let path = export {
+            // The same windows for the Python anchors' timing, on a made-up hourly clock.
+            var text = "unique_id,ds,y\n"
+            for (i, s) in series.prefix(50).enumerated() {
+                for (t, v) in s.enumerated() { text += "w\(i),\(LongFormat.dateTime(Timestamp(milliseconds: Int64(t) * 3_600_000))),\(LongFormat.number(v))\n" }
+            }
+            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
         print("forecast speed: \(series.count) series × 1344 hourly values, h = 24, quantiles p10 p50 p90 p99, one core")
         for model in ForecastModels.all() {
             let t0 = monotonicSeconds()

@@ -39,7 +39,7 @@ if which == "forecast-check" {
     let anchors = arguments.firstIndex(of: "--anchors").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
     ForecastCheck.run(data: sharedData, anchors: anchors, calendarDir: "examples/calendars")
 }
-if which == "forecast-speed" || which == "all" { ForecastSpeed.run(data: sharedData, count: option("--series", 2000)) }
+if which == "forecast-speed" || which == "all" { ForecastSpeed.run(data: sharedData, count: option("--series", 2000), export: arguments.firstIndex(of: "--export").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }) }
 if which == "forecast-data" {
     let dir = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ".build/forecast-bench"
     do { for p in try ForecastDataSets.export(ForecastDataSets.all(data: sharedData), to: dir) { print(p) } }

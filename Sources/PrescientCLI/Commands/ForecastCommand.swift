@@ -5,23 +5,34 @@ import PrescientRuntime
 /// statsforecast's forecast layout.
 struct ForecastCommand: Command {
     let name = "forecast"
-    let summary = "forecast series (unique_id,ds,y) with quantiles, in statsforecast's output layout"
+    let summary = "forecast series (unique_id,ds,y), or every region × resource from the profiles, with quantiles"
     let arguments = ""
     let options: [OptionSpec] = [
         SeriesOptions.series, SeriesOptions.horizon, SeriesOptions.freq, SeriesOptions.level, SeriesOptions.holidays,
         SeriesOptions.models, SeriesOptions.out,
+        CommonOptions.store, CommonOptions.config,
+        OptionSpec("--by-segment", help: "with --store: also write one row set per segment (region/resource/segment-N); regions are their sums"),
+        OptionSpec("--now", value: "TIME", help: "with --store: forecast from this instant (default: the newest event in the store)"),
     ]
     let discussion = """
     Output: unique_id,ds,Prescient,Prescient-lo-80,Prescient-hi-80,… — the point forecast is the
     median (p50); hi-80 is p90 and hi-98 is p99. One line per series on standard error says what
-    drove its forecast (cycles, holidays).
+    drove its forecast (cycles, holidays; with --store, the segments).
+
+    With --store instead of --series the forecast is bottom-up from the profiles: each user's
+    rhythm × activity × region mix × cost per active minute, summed per region and resource
+    (unique_id = region/resource: cpu in vCPUs, memory in GiB, network in Mbit/s, hourly means),
+    so new users, churn and users changing region show before any aggregate history does.
     """
     let examples = [
         "prescient forecast --series load.csv --horizon 24 --out forecast.csv",
         "prescient forecast --series load.csv --horizon 48 --freq 30min --level 80 90 --holidays holidays.csv",
+        "prescient forecast --store sqlite:prescient.db --horizon 24 --by-segment --out regions.csv",
     ]
 
     func run(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        if args.value("--store") != nil && args.value("--series") == nil { return try runFromStore(args, context) }
+        guard args.value("--series") != nil else { throw UsageError("give --series IN.csv (series) or --store URL (profiles)") }
         let horizon = try SeriesOptions.horizon(args)
         let levels = try SeriesOptions.levels(args)
         let models = try SeriesOptions.models(args, defaultAll: false)
@@ -40,6 +51,48 @@ struct ForecastCommand: Command {
         }
         try SeriesOptions.write(text, args, context)
         context.console.err("forecast: \(series.count) series × \(horizon) steps in \(Formatting.seconds(monotonicSeconds() - started))\(args.value("--out").map { " → \($0)" } ?? "")\n")
+        return .success
+    }
+
+    /// Bottom-up forecast of every region × resource from the stored profiles.
+    private func runFromStore(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let horizon = try SeriesOptions.horizon(args)
+        let levels = try SeriesOptions.levels(args)
+        let config = try CommonOptions.loadConfig(args, context)
+        let store = try CommonOptions.openExistingStore(args, context)
+        let now: Timestamp
+        if let text = args.value("--now") {
+            guard case .success(let t) = TimestampParser().parse(text) else { throw UsageError("--now: '\(text)' is not a time") }
+            now = t
+        } else {
+            guard let t = try store.newestEventTime() else { throw RuntimeError(.badInput, "\(store.path): the store holds no events yet") }
+            now = t
+        }
+        let started = monotonicSeconds()
+        var profiles: [UserProfile] = []
+        try store.forEachProfile { profiles.append($0) }
+        let forecast = ProfileDemandForecast(profiles: profiles, now: now, horizon: horizon,
+                                             offsets: TimeZoneTable().regionOffsets(config.regions),
+                                             halfLifeDays: config.profiles.halfLifeDays, churnAfterDays: config.profiles.churnAfterDays)
+        let quantiles = ForecastResult.quantiles(forLevels: levels)
+        var text = LongFormat.forecastHeader(models: ["Prescient"], levels: levels) + "\n"
+        for region in forecast.regions {
+            for resource in Resource.allCases {
+                let total = forecast.result(region: region, resource: resource, quantiles: quantiles)
+                let id = "\(region)/\(resource.rawValue)"
+                LongFormat.forecastRows(RegularSeries(id: id, start: forecast.start, stepSeconds: 3600, values: []), models: [("Prescient", total)], levels: levels, into: &text)
+                if resource == .cpu { context.console.err("forecast: \(region): \(total.drivers.joined(separator: ", "))\n") }
+                guard args.has("--by-segment") else { continue }
+                for segment in forecast.segments {
+                    let part = forecast.result(region: region, resource: resource, segment: .some(segment), quantiles: quantiles)
+                    guard part.mean.contains(where: { $0 > 0 }) else { continue }
+                    let sid = id + "/" + (segment.map { "segment-\($0)" } ?? "unsegmented")
+                    LongFormat.forecastRows(RegularSeries(id: sid, start: forecast.start, stepSeconds: 3600, values: []), models: [("Prescient", part)], levels: levels, into: &text)
+                }
+            }
+        }
+        try SeriesOptions.write(text, args, context)
+        context.console.err("forecast: \(profiles.count) profiles → \(forecast.regions.count) regions × 3 resources × \(horizon) h from \(LongFormat.dateTime(forecast.start)) UTC in \(Formatting.seconds(monotonicSeconds() - started))\n")
         return .success
     }
 }

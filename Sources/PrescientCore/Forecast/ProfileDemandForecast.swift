@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Bottom-up demand from the profiles: each user's expected activity in each coming hour, in each
+/// region they use, times their cost per active minute, summed per segment × region × resource.
+///
+/// For user u, hour t and region r (share `s_r` of the user's decayed activity):
+/// - expected active minutes `μ = retention × s_r × rhythm_b × 7 / E`, where `rhythm_b` is the
+///   decayed minutes of the hour-of-week bin b that t falls in, in r's local time, as of `now`;
+///   `E = (h / ln 2)(1 − 2^(−T/h))` is the decayed length of the user's observed history in days
+///   (half-life h, observed T = now − first seen), so `7 / E` turns a decayed weekly sum back
+///   into minutes per week; `retention` is 0 once the user has been silent `churnAfterDays`;
+/// - demand: CPU cores `μ/60 × cpu/1000`, memory GiB `μ/60 × mem/1024`, network Mbit/s
+///   `μ/60 × net/1000`, with the user's cost per active minute.
+/// The spread of a total is that of independent users each active all hour or not at all with
+/// mean μ (variance `μ(60 − μ)` in minutes², the widest a [0, 60] quantity allows), normal
+/// approximation: conservative for sampling noise, blind to profile error (which the combiner's
+/// backtest measures).
+///
+/// Regional totals are sums of their segments by construction (the hierarchy is coherent).
+public struct ProfileDemandForecast: Sendable {
+    public var start: Timestamp
+    public var stepSeconds: Int64
+    public var horizon: Int
+    /// Regions seen in any profile, sorted.
+    public private(set) var regions: [String] = []
+    /// Segment ids (nil = unsegmented), sorted with nil last.
+    public private(set) var segments: [Int32?] = []
+    /// Users counted per segment (retained, active).
+    public private(set) var users: [Int32?: Int] = [:]
+
+    /// Per (segment, region, resource): mean and variance per step.
+    struct Cell { var mean: [Double]; var variance: [Double] }
+    private var cells: [Key: Cell] = [:]
+    struct Key: Hashable { var segment: Int32?; var region: String; var resource: Resource }
+
+    /// Accumulates `profiles` as of `now` (the forecast starts at the next whole hour).
+    public init(profiles: some Sequence<UserProfile>, now: Timestamp, horizon: Int, offsets: RegionOffsets,
+                halfLifeDays: Double, churnAfterDays: Double) {
+        stepSeconds = 3600
+        self.horizon = max(1, horizon)
+        start = Timestamp(milliseconds: (floorDiv(now.milliseconds, 3_600_000) + 1) * 3_600_000)
+        var binsByRegion: [String: [Int]] = [:]
+        let h = halfLifeDays
+        for p in profiles {
+            let silentDays = Double(now.milliseconds - p.lastSeen.milliseconds) / 86_400_000
+            guard silentDays <= churnAfterDays, p.activeMinutes > 0 else { continue }
+            let observedDays = max(1, Double(now.milliseconds - p.firstSeen.milliseconds) / 86_400_000)
+            let effectiveDays = h / M_LN2 * (1 - _exp2(-observedDays / h))
+            let perWeek = p.scale(at: now, halfLifeDays: h) * 7 / max(1, effectiveDays)
+            let cost = p.costPerActiveMinute
+            let totalRegion = p.regions.reduce(0) { $0 + Double($1.weight) }
+            guard totalRegion > 0 else { continue }
+            users[p.segment, default: 0] += 1
+            for r in p.regions where r.weight > 0 {
+                let share = Double(r.weight) / totalRegion
+                let bins = binsByRegion[r.name] ?? {
+                    let b = (0..<self.horizon).map { step -> Int in
+                        let t = Timestamp(milliseconds: start.milliseconds + Int64(step) * 3_600_000)
+                        return ProfileDemandForecast.hourOfWeek(t, offsetSeconds: offsets.offsetSeconds(region: r.name, at: t))
+                    }
+                    binsByRegion[r.name] = b
+                    return b
+                }()
+                var minutes = [Double](repeating: 0, count: self.horizon)
+                for s in 0..<self.horizon { minutes[s] = min(60, Double(p.rhythm[bins[s]]) * perWeek * share) }
+                add(segment: p.segment, region: r.name, resource: .cpu, minutes: minutes, rate: cost.cpuMillicores / 1000)
+                add(segment: p.segment, region: r.name, resource: .memory, minutes: minutes, rate: cost.memoryMiB / 1024)
+                add(segment: p.segment, region: r.name, resource: .network, minutes: minutes, rate: cost.networkKbps / 1000)
+            }
+        }
+        regions = Array(Set(cells.keys.map(\.region))).sorted()
+        segments = Array(Set(cells.keys.map(\.segment))).sorted { a, b in
+            switch (a, b) { case let (x?, y?): return x < y; case (_?, nil): return true; default: return false }
+        }
+    }
+
+    private mutating func add(segment: Int32?, region: String, resource: Resource, minutes: [Double], rate: Double) {
+        let key = Key(segment: segment, region: region, resource: resource)
+        var cell = cells[key] ?? Cell(mean: [Double](repeating: 0, count: horizon), variance: [Double](repeating: 0, count: horizon))
+        for s in 0..<horizon {
+            let m = minutes[s]
+            cell.mean[s] += m / 60 * rate
+            cell.variance[s] += m * (60 - m) / 3600 * rate * rate
+        }
+        cells[key] = cell
+    }
+
+    /// Hour-of-week bin (Monday 00:00 = 0) of `t` at a UTC offset.
+    public static func hourOfWeek(_ t: Timestamp, offsetSeconds: Int) -> Int {
+        let local = t.milliseconds / 1000 + Int64(offsetSeconds)
+        let day = floorDiv(local, 86_400)
+        return HolidayCalendar.weekday(ofDay: day) * 24 + Int((local - day * 86_400) / 3600)
+    }
+
+    /// The forecast of one region × resource, for one segment or (nil) summed over all segments,
+    /// with normal-approximation quantiles; drivers name the segments with the largest shares.
+    public func result(region: String, resource: Resource, segment: Int32?? = nil, quantiles: [Double]) -> ForecastResult {
+        let keys: [Key] = segment.map { [Key(segment: $0, region: region, resource: resource)] }
+            ?? segments.map { Key(segment: $0, region: region, resource: resource) }
+        var mean = [Double](repeating: 0, count: horizon), variance = mean
+        var shares: [(Int32?, Double)] = []
+        for k in keys {
+            guard let c = cells[k] else { continue }
+            for s in 0..<horizon { mean[s] += c.mean[s]; variance[s] += c.variance[s] }
+            shares.append((k.segment, c.mean.reduce(0, +)))
+        }
+        var out = ForecastResult(mean: mean)
+        for q in quantiles {
+            let z = NormalQuantile.z(q)
+            out.quantiles[ForecastResult.key(q)] = (0..<horizon).map { max(0, mean[$0] + z * variance[$0].squareRoot()) }
+        }
+        let total = shares.reduce(0) { $0 + $1.1 }
+        if total > 0 && segment == nil {
+            out.drivers = shares.sorted { $0.1 > $1.1 }.prefix(3).map { s, v in
+                "\(s.map { "segment \($0)" } ?? "unsegmented users") \(Int((v / total * 100).rounded())) %"
+            }
+        }
+        return out
+    }
+}
+
+/// The standard normal quantile function (Acklam's rational approximation, |error| < 1.2e-9).
+public enum NormalQuantile {
+    public static func z(_ p: Double) -> Double {
+        guard p > 0 && p < 1 else { return p <= 0 ? -.infinity : .infinity }
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let low = 0.02425
+        if p < low {
+            let q = (-2 * _log(p)).squareRoot()
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        if p > 1 - low {
+            let q = (-2 * _log(1 - p)).squareRoot()
+            return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        let q = p - 0.5, r = q * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    }
+}
