@@ -17,7 +17,6 @@ enum ForecastCheck {
             if let file = calendars[set.file], let text = try? String(contentsOfFile: calendarDir + "/" + file, encoding: .utf8) {
                 do { calendar = try HolidayCalendar.parse(text) } catch { print("forecast: \(file): \(error)") }
             }
-            let models = ForecastModels.candidates()
             var report = BacktestReport()
             var seconds: [String: Double] = [:]
             var external: [String: [LongFormat.CrossValidationRow]] = [:]
@@ -34,6 +33,9 @@ enum ForecastCheck {
                     }
                 }
             }
+            // With the anchors present, their SeasonalNaive columns are statsforecast's (same names):
+            // Prescient's own baselines then stay out of the table.
+            let models = anchorNames.isEmpty ? ForecastModels.candidates() : ForecastModels.candidates().filter { !anchorNames.contains($0.name) }
             for s in set.series {
                 let input = ForecastInput(values: s.values, calendar: SeriesCalendar(series: s, calendar: calendar))
                 var rows: [Backtest.Row] = []

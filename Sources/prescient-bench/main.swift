@@ -8,7 +8,7 @@ import PrescientSim
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -40,6 +40,7 @@ if which == "forecast-check" {
     ForecastCheck.run(data: sharedData, anchors: anchors, calendarDir: "examples/calendars")
 }
 if which == "forecast-speed" || which == "all" { ForecastSpeed.run(data: sharedData, count: option("--series", 2000), export: arguments.firstIndex(of: "--export").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }) }
+if which == "lstm" || which == "all" { LSTMBenchmark.run(users: option("--users", 100_000), days: option("--days", 28)) }
 if which == "forecast-data" {
     let dir = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ".build/forecast-bench"
     do { for p in try ForecastDataSets.export(ForecastDataSets.all(data: sharedData), to: dir) { print(p) } }

@@ -168,3 +168,16 @@ import Testing
         #expect(seg.mean == cpu.mean)
     }
 }
+
+@Suite struct EmpiricalQuantileTests {
+    @Test func selectionAgreesWithSorting() {
+        var rng = SplitMix64(seed: 21)
+        for n in [1, 2, 3, 10, 97, 336] {
+            let values = (0..<n).map { _ in (rng.nextGaussian() * 10).rounded() }   // ties included
+            for q in [0.0, 0.01, 0.1, 0.5, 0.9, 0.99, 1.0] {
+                var copy = values
+                #expect(Empirical.select(&copy, q) == Empirical.quantile(values, q), "n \(n) q \(q)")
+            }
+        }
+    }
+}

@@ -95,9 +95,9 @@ public struct MultiSeasonalETS: Forecaster {
         var out = ForecastResult(mean: mean, drivers: drivers)
         // Quantiles from the empirical k-step errors at the recent origins (k beyond the scored
         // range takes the last one), so the band widens as the model's own errors do.
-        let stepErrors: [[Double]] = (0..<fit.lead).map { k in errors.map { $0[k] }.filter { !$0.isNaN }.sorted() }
+        var stepErrors: [[Double]] = (0..<fit.lead).map { k in errors.map { $0[k] }.filter { !$0.isNaN } }
         for q in quantiles {
-            let perStep = stepErrors.map { Empirical.quantile(sorted: $0, q) ?? 0 }
+            let perStep = stepErrors.indices.map { Empirical.select(&stepErrors[$0], q) ?? 0 }
             out.quantiles[ForecastResult.key(q)] = (0..<horizon).map { h in
                 let v = point[h] + (perStep.isEmpty ? 0 : perStep[min(h, perStep.count - 1)])
                 return logScale ? max(0, expm1(v)) : v
@@ -192,7 +192,7 @@ public struct MultiSeasonalETS: Forecaster {
         }
     }
 
-    /// Damped Holt on `z`; (α, β, φ) from a grid by the mean absolute 1…H-step error from origins
+    /// Damped Holt on `z`; (α, β, φ) from a two-stage grid by the mean absolute 1…H-step error from origins
     /// spread over the last four weeks (H = the horizon asked for, at most one week of hourly
     /// steps): the model is chosen for the lead times it will be used at, not for one step ahead.
     static func holt(_ z: [Double], horizon: Int) -> HoltFit {
@@ -205,24 +205,24 @@ public struct MultiSeasonalETS: Forecaster {
         let errorStride = max(1, (lastOrigin - firstOrigin) / 336)
         var levels = [Double](repeating: 0, count: n), trends = [Double](repeating: 0, count: n)
         var best: (score: Double, alpha: Double, beta: Double, phi: Double)?
-        for alpha in [0.02, 0.05, 0.1, 0.2, 0.35, 0.6] {
-            for beta in [0.0, 0.005, 0.02] {
-                for phi in beta == 0 ? [1.0] : [0.8, 0.9, 0.98] {   // no trend: φ does nothing
-                    filter(z, alpha: alpha, beta: beta, phi: phi, levels: &levels, trends: &trends)
-                    var score = 0.0
-                    var o = firstOrigin
-                    while o <= lastOrigin {
-                        var damp = 0.0, phiPower = 1.0
-                        for k in 1...lead where o + k < n {
-                            phiPower *= phi; damp += phiPower
-                            score += abs(z[o + k] - levels[o] - damp * trends[o])
-                        }
-                        o += selectStride
-                    }
-                    if best == nil || score < best!.score { best = (score, alpha, beta, phi) }
+        func score(_ alpha: Double, _ beta: Double, _ phi: Double) {
+            filter(z, alpha: alpha, beta: beta, phi: phi, levels: &levels, trends: &trends)
+            var score = 0.0
+            var o = firstOrigin
+            while o <= lastOrigin {
+                var damp = 0.0, phiPower = 1.0
+                for k in 1...lead where o + k < n {
+                    phiPower *= phi; damp += phiPower
+                    score += abs(z[o + k] - levels[o] - damp * trends[o])
                 }
+                o += selectStride
             }
+            if best == nil || score < best!.score { best = (score, alpha, beta, phi) }
         }
+        // Two stages: the level's α without a trend, then a damped trend on that α.
+        for alpha in [0.02, 0.05, 0.1, 0.2, 0.35, 0.6] { score(alpha, 0, 1) }
+        let alpha = best!.alpha
+        for beta in [0.005, 0.02] { for phi in [0.8, 0.9, 0.98] { score(alpha, beta, phi) } }
         let b = best!
         filter(z, alpha: b.alpha, beta: b.beta, phi: b.phi, levels: &levels, trends: &trends)
         return HoltFit(alpha: b.alpha, beta: b.beta, phi: b.phi, levels: levels, trends: trends,

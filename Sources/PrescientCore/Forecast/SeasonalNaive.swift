@@ -75,6 +75,36 @@ public enum Empirical {
         quantile(sorted: values.filter { !$0.isNaN }.sorted(), q)
     }
 
+    /// The same quantile by selection (Hoare's quickselect, expected linear time) instead of a
+    /// sort; reorders `values` (no NaN).
+    public static func select(_ values: inout [Double], _ q: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let pos = q * Double(values.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let a = nth(&values, lo)
+        guard lo + 1 < values.count, pos > Double(lo) else { return a }
+        // The next order statistic is the smallest value right of position lo after selection.
+        var b = Double.infinity
+        for i in (lo + 1)..<values.count where values[i] < b { b = values[i] }
+        return a + (b - a) * (pos - Double(lo))
+    }
+
+    /// Rearranges `v` so `v[k]` is its k-th smallest value, smaller ones left of it, larger right.
+    static func nth(_ v: inout [Double], _ k: Int) -> Double {
+        var left = 0, right = v.count - 1
+        while left < right {
+            let pivot = v[(left + right) / 2]
+            var i = left, j = right
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { right = j } else if k >= i { left = i } else { break }
+        }
+        return v[k]
+    }
+
     /// The same on values already sorted ascending, without NaN.
     public static func quantile(sorted v: [Double], _ q: Double) -> Double? {
         guard !v.isEmpty else { return nil }

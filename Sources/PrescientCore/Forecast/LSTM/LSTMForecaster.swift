@@ -18,11 +18,11 @@ public struct LSTMForecaster: Forecaster {
         public var horizon = 24
         public var quantiles: [Double] = [0.1, 0.5, 0.9, 0.99]
         public var covariates = 0
-        public var epochs = 8
+        public var epochs = 16
         public var batch = 32
         public var rate = 0.005
         /// Steps between training origins.
-        public var stride = 3
+        public var stride = 2
         public var seed: UInt64 = 1
         public init() {}
     }
