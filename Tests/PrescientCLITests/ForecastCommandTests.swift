@@ -49,6 +49,22 @@ import Testing
         #expect(sn.contains(" 0.000 "))
     }
 
+    /// A saved LSTM is loaded by the command and forecasts every series in the LSTM column.
+    @Test func forecastWithASavedLSTM() throws {
+        var settings = LSTMForecaster.Settings()
+        settings.window = 12; settings.hidden = 4; settings.epochs = 1; settings.stride = 48
+        let tiny = LSTMForecaster.train([LSTMForecaster.Series(input: ForecastInput(values: (0..<400).map { Double($0 % 24) }))], settings: settings).model
+        let weights = TestFiles.write(LSTMCodec.encode(tiny), name: "lstm.txt")
+        let input = TestFiles.write(Self.table(), name: "series.csv")
+        let r = prescient("forecast", "--series", input, "--horizon", "24", "--models", "Prescient,LSTM", "--load-model", weights)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("unique_id,ds,Prescient,Prescient-lo-80,Prescient-hi-80,Prescient-lo-98,Prescient-hi-98,LSTM,LSTM-lo-80,"))
+        #expect(r.out.split(separator: "\n").count == 1 + 2 * 24)
+        let bad = TestFiles.write("prescient-lstm 1\nwindow x\n", name: "bad-lstm.txt")
+        let b = prescient("forecast", "--series", input, "--horizon", "24", "--models", "LSTM", "--load-model", bad)
+        #expect(b.status == 65 && b.err.contains("bad-lstm.txt: line"), "\(b.err)")
+    }
+
     @Test(arguments: [
         (["forecast", "--series", "S", "--horizon", "24", "--models", "Profet"], 64, "--models: unknown model 'Profet'"),
         (["forecast", "--series", "S"], 64, "--horizon is required"),

@@ -12,7 +12,8 @@ struct BacktestCommand: Command {
         OptionSpec("--windows", value: "W", help: "forecast origins per series (default 7)"),
         OptionSpec("--step", value: "S", help: "steps between origins (default: the horizon)"),
         OptionSpec("--input-size", value: "N", help: "show each model at most the last N observations before an origin (statsforecast's input_size; default all)"),
-        SeriesOptions.freq, SeriesOptions.level, SeriesOptions.holidays, SeriesOptions.models, SeriesOptions.out,
+        SeriesOptions.freq, SeriesOptions.level, SeriesOptions.holidays, SeriesOptions.models, SeriesOptions.saveModel,
+        SeriesOptions.loadModel, SeriesOptions.out,
     ]
     let discussion = """
     The last origin is H steps before each series' end; each model sees only the history before its
@@ -32,12 +33,17 @@ struct BacktestCommand: Command {
         let step = try args.int("--step", default: horizon, range: 1...1_000_000)
         var levels = try SeriesOptions.levels(args)
         if !levels.contains(80) { levels.append(80); levels.sort() }  // p90 is scored
-        let models = try SeriesOptions.models(args, defaultAll: true)
-        let calendar = try SeriesOptions.calendar(args)
-        let series = try SeriesOptions.load(args)
-        let quantiles = ForecastResult.quantiles(forLevels: levels)
         let inputSize = try args.value("--input-size").map { _ throws(UsageError) in try args.int("--input-size", default: 0, range: 2...100_000_000) }
         let backtest = Backtest(horizon: horizon, windows: windows, step: step, inputSize: inputSize)
+        var models = try SeriesOptions.models(args, defaultAll: true)
+        let calendar = try SeriesOptions.calendar(args)
+        let series = try SeriesOptions.load(args)
+        // The LSTM learns only from what lies before each series' first origin.
+        if let lstm = try SeriesOptions.lstm(args, context, series: series, calendar: calendar, horizon: horizon,
+                                             trainEnd: { (try? backtest.cutoffs(count: $0.values.count).first) ?? 0 }) {
+            models.append(lstm)
+        }
+        let quantiles = ForecastResult.quantiles(forLevels: levels)
         var text = LongFormat.crossValidationHeader(models: models.map(\.name), levels: levels) + "\n"
         var report = BacktestReport()
         var seconds = [Double](repeating: 0, count: models.count)

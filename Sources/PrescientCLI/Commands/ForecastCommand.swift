@@ -9,7 +9,7 @@ struct ForecastCommand: Command {
     let arguments = ""
     let options: [OptionSpec] = [
         SeriesOptions.series, SeriesOptions.horizon, SeriesOptions.freq, SeriesOptions.level, SeriesOptions.holidays,
-        SeriesOptions.models, SeriesOptions.out,
+        SeriesOptions.models, SeriesOptions.saveModel, SeriesOptions.loadModel, SeriesOptions.out,
         CommonOptions.store, CommonOptions.config,
         OptionSpec("--by-segment", help: "with --store: also write one row set per segment (region/resource/segment-N); regions are their sums"),
         OptionSpec("--now", value: "TIME", help: "with --store: forecast from this instant (default: the newest event in the store)"),
@@ -35,9 +35,12 @@ struct ForecastCommand: Command {
         guard args.value("--series") != nil else { throw UsageError("give --series IN.csv (series) or --store URL (profiles)") }
         let horizon = try SeriesOptions.horizon(args)
         let levels = try SeriesOptions.levels(args)
-        let models = try SeriesOptions.models(args, defaultAll: false)
+        var models = try SeriesOptions.models(args, defaultAll: false)
         let calendar = try SeriesOptions.calendar(args)
         let series = try SeriesOptions.load(args)
+        if let lstm = try SeriesOptions.lstm(args, context, series: series, calendar: calendar, horizon: horizon, trainEnd: { $0.values.count }) {
+            models.append(lstm)
+        }
         let quantiles = ForecastResult.quantiles(forLevels: levels)
         let started = monotonicSeconds()
         var text = LongFormat.forecastHeader(models: models.map(\.name), levels: levels) + "\n"

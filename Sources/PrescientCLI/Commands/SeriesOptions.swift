@@ -9,7 +9,9 @@ enum SeriesOptions {
     static let freq = OptionSpec("--freq", value: "FREQ", help: "step between rows: 1h, 30min, 15min, 1d… (default: each series' most common gap)")
     static let level = OptionSpec("--level", value: "L…", help: "central prediction interval levels in percent (default 80 98: p10/p90 and p1/p99)", multiValue: true)
     static let holidays = OptionSpec("--holidays", value: "FILE", help: "holiday table ds,holiday[,unique_id] (Prophet's layout); holidays are forecast like a Sunday")
-    static let models = OptionSpec("--models", value: "M,…", help: "models to run (default: all): \(ForecastModels.names.joined(separator: ", "))", repeatable: true)
+    static let models = OptionSpec("--models", value: "M,…", help: "models to run: \((ForecastModels.names + ForecastModels.trained).joined(separator: ", ")) (LSTM is trained across all the series first)", repeatable: true)
+    static let saveModel = OptionSpec("--save-model", value: "FILE", help: "with LSTM: write the trained weights here")
+    static let loadModel = OptionSpec("--load-model", value: "FILE", help: "with LSTM: use these weights instead of training")
     static let out = OptionSpec("--out", value: "FILE", help: "output CSV (default: standard output)")
 
     /// The levels asked for, validated; every forecast carries p50 (the point), p90 and p99.
@@ -39,15 +41,37 @@ enum SeriesOptions {
     static func models(_ args: ParsedArguments, defaultAll: Bool) throws(UsageError) -> [any Forecaster] {
         let names = args.list("--models")
         if names.isEmpty { return defaultAll ? ForecastModels.all() : [ForecastModels.default()] }
+        if names.allSatisfy({ $0.lowercased() == "lstm" }) { return [] }
         var out: [any Forecaster] = []
-        for n in names {
+        for n in names where !ForecastModels.trained.contains(where: { $0.lowercased() == n.lowercased() }) {
             guard let m = ForecastModels.named(n) else {
-                let hint = ArgumentParser.closest(n, ForecastModels.names).map { " (did you mean \($0)?)" } ?? ""
-                throw UsageError("--models: unknown model '\(n)'\(hint); known: \(ForecastModels.names.joined(separator: ", "))")
+                let hint = ArgumentParser.closest(n, ForecastModels.names + ForecastModels.trained).map { " (did you mean \($0)?)" } ?? ""
+                throw UsageError("--models: unknown model '\(n)'\(hint); known: \((ForecastModels.names + ForecastModels.trained).joined(separator: ", "))")
             }
             out.append(m)
         }
         return out
+    }
+
+    /// The LSTM when asked for: loaded from `--load-model`, else trained on each series up to
+    /// `trainEnd(series)` (all of it for a forecast, the part before the first origin for a
+    /// backtest) and saved to `--save-model` when given.
+    static func lstm(_ args: ParsedArguments, _ context: CommandContext, series: [RegularSeries], calendar: HolidayCalendar,
+                     horizon: Int, trainEnd: (RegularSeries) -> Int) throws -> LSTMForecaster? {
+        guard args.list("--models").contains(where: { $0.lowercased() == "lstm" }) else { return nil }
+        if let path = args.value("--load-model") {
+            do { return try LSTMCodec.decode(try readText(path)) } catch let e as LSTMCodec.Failure { throw RuntimeError(.badInput, "\(path): \(e)") }
+        }
+        var settings = LSTMForecaster.Settings()
+        settings.horizon = horizon
+        let started = monotonicSeconds()
+        let train = series.map { s in
+            LSTMForecaster.Series(input: ForecastInput(values: Array(s.values.prefix(trainEnd(s))), calendar: SeriesCalendar(series: s, calendar: calendar)))
+        }
+        let (model, losses) = LSTMForecaster.train(train, settings: settings)
+        context.console.err("lstm: trained on \(series.count) series in \(Formatting.seconds(monotonicSeconds() - started)); loss \(Formatting.fixed(losses.first ?? 0, 4)) → \(Formatting.fixed(losses.last ?? 0, 4))\n")
+        if let path = args.value("--save-model") { try FileAccess.write(LSTMCodec.encode(model), to: path) }
+        return model
     }
 
     /// Reads and regularises the series table; errors name the file and line.

@@ -2,6 +2,8 @@
 public enum ForecastModels {
     /// Names accepted by `named(_:)`, the default first.
     public static let names = ["Prescient", "MSETS", "SeasonalNaive24", "SeasonalNaive168"]
+    /// Models that must be trained across the series first (`LSTMForecaster.train`).
+    public static let trained = ["LSTM"]
 
     /// The default model: the column `Prescient`.
     public static func `default`() -> any Forecaster { MultiSeasonalETS(naiveBlend: true, name: "Prescient") }

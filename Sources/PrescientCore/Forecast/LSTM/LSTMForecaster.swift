@@ -16,7 +16,7 @@ public struct LSTMForecaster: Forecaster {
         public var window = 48
         public var hidden = 16
         public var horizon = 24
-        public var quantiles: [Double] = [0.1, 0.5, 0.9, 0.99]
+        public var quantiles: [Double] = [0.01, 0.1, 0.5, 0.9, 0.99]
         public var covariates = 0
         public var epochs = 16
         public var batch = 32
