@@ -34,6 +34,17 @@ expect 0 "profiles list" -- "$bin" profiles list --limit 3
 expect 0 "segments" -- "$bin" segments
 grep -q "allocation (share of each segment's activity per region)" "$dir/out" || { echo "FAIL: segments table"; fail=1; }
 expect 66 "unknown user" -- "$bin" profiles show nobody
+expect 0 "forecast from the profiles" -- "$bin" forecast --store "sqlite:$PRESCIENT_DATA_DIR/prescient.db" --horizon 24 --by-segment --out "$dir/regions.csv"
+grep -q "^eu-west/cpu,.*" "$dir/regions.csv" || { echo "FAIL: bottom-up forecast rows"; fail=1; }
+awk -F, 'NR > 1 && $1 ~ /^[a-z-]+\/(cpu|memory|network)\/segment/ { n++ } END { exit n > 0 ? 0 : 1 }' "$dir/regions.csv" || { echo "FAIL: per-segment rows"; fail=1; }
+{ echo "unique_id,ds,y"; for d in $(seq 10 31); do for h in $(seq -w 0 23); do echo "web,2026-03-$d $h:00:00,$((100 + 10#$h * 5 + (d % 7) * 3))"; done; done; } > "$dir/series.csv"
+expect 0 "forecast a series" -- "$bin" forecast --series "$dir/series.csv" --horizon 24 --level 80 90 --out "$dir/f.csv"
+head -1 "$dir/f.csv" | grep -qx "unique_id,ds,Prescient,Prescient-lo-80,Prescient-hi-80,Prescient-lo-90,Prescient-hi-90" || { echo "FAIL: forecast header"; fail=1; }
+expect 0 "backtest" -- "$bin" backtest --series "$dir/series.csv" --horizon 24 --windows 3 --out "$dir/cv.csv"
+grep -q "^Prescient " "$dir/out" || { echo "FAIL: backtest table"; fail=1; }
+printf 'unique_id,ds,y\nweb,2026-03-01 00:00:00,1\nweb,2026-03-01 01:00:00,x\n' > "$dir/bad.csv"
+expect 65 "forecast bad series" -- "$bin" forecast --series "$dir/bad.csv" --horizon 2
+grep -q "bad.csv:3: y: not a number: 'x'" "$dir/err" || { echo "FAIL: series error message"; fail=1; }
 expect 0 "config show" -- "$bin" config show
 "$bin" config show > "$dir/c.yaml"
 expect 0 "config check" -- "$bin" config check "$dir/c.yaml"
