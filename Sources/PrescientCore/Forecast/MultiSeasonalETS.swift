@@ -13,9 +13,14 @@ import Glibc
 ///    (robust to outliers, recent enough to follow a changing amplitude), centre to mean zero.
 /// 3. The deseasonalised remainder follows damped Holt smoothing
 ///    `l_t = α z_t + (1−α)(l_{t−1} + φ b_{t−1})`, `b_t = β(l_t − l_{t−1}) + (1−β) φ b_{t−1}`, with
-///    (α, β, φ) from a small grid minimising the one-step squared error over the last four weeks.
-/// 4. Forecast `x̂(T+h) = l_T + (φ + … + φ^h) b_T + Σ_m s_m(phase of T+h)`; quantiles add the
-///    empirical one-step residual quantile × `√(1 + (h−1)α²)`, then everything is transformed back.
+///    (α, β, φ) from a two-stage grid minimising the absolute 1…H-step error over four weeks of origins.
+/// 4. Forecast `x̂(T+h) = l_T + (φ + … + φ^h) b_T + Σ_m s_m(phase of T+h)`; quantile q adds the
+///    empirical q-quantile of the model's own h-step errors at ~336 recent origins (the seasonal
+///    patterns are in-sample there, so the band can be a little narrow), then everything is
+///    transformed back.
+/// 5. With `naiveBlend` (the default model), the forecast is `w·x̂ + (1 − w)·x_naive` with x_naive the
+///    latest value of the same weekly phase, w ∈ {0, 0.1, …, 1} minimising the absolute k-step error
+///    over the same origins, and quantiles from the blended errors.
 public struct MultiSeasonalETS: Forecaster {
     public var name: String
     public var seasons: [Int]
