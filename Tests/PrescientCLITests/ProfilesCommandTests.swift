@@ -44,6 +44,28 @@ import Testing
         let again = prescient("segments", "--json", dir + "/segments2.json", environment: env)
         #expect(again.out.contains("drift: 0 of "), "\(again.out)")
         #expect(prescient("segments", "--show", "--json", dir + "/s3.json", environment: env).out == again.out)
+
+        // Bottom-up forecast: every region × resource, per segment too, regions the sums of their segments.
+        let forecast = prescient("forecast", "--store", "sqlite:\(dir)/prescient.db", "--horizon", "24", "--by-segment", "--level", "80", environment: env)
+        #expect(forecast.status == 0, "\(forecast.err)")
+        #expect(forecast.err.contains("forecast: eu-west: segment "))
+        var totals: [String: [Double]] = [:], sums: [String: [Double]] = [:], seen: [Substring: Int] = [:]
+        for line in forecast.out.split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",")
+            let id = cells[0].split(separator: "/")
+            let p50 = Double(cells[2])!, p90 = Double(cells[4])!
+            #expect(p90 >= p50 && p50 >= 0)
+            let key = id.prefix(2).joined(separator: "/")
+            let step = seen[cells[0], default: 0]
+            seen[cells[0]] = step + 1
+            if id.count == 2 { totals[key, default: []].append(p50) } else { sums[key, default: [Double](repeating: 0, count: 24)][step] += p50 }
+        }
+        #expect(totals.count == 4 * 3 && totals.values.allSatisfy { $0.count == 24 })
+        for (key, t) in totals {
+            let s = try #require(sums[key])
+            for h in 0..<24 { #expect(abs(t[h] - s[h]) <= 1e-9 * max(1, t[h]), "\(key) step \(h): \(t[h]) vs Σ segments \(s[h])") }
+            if key.hasSuffix("/cpu") { #expect(t.reduce(0, +) > 0, "\(key) forecasts no demand") }
+        }
     }
 
     @Test func commandsWithoutAStoreSaySo() {

@@ -54,6 +54,19 @@ import Testing
         #expect(rows[0].quantiles["Naive"]?[0.9] == 15)
         #expect(throws: Backtest.Failure.tooShort(needed: 15, have: 10)) { try Backtest(horizon: 3, windows: 6, step: 2).cutoffs(count: 10) }
     }
+
+    /// `inputSize` shows each model only the last N observations (a mean of the window tells).
+    @Test func inputSizeLimitsTheHistory() throws {
+        struct WindowMean: Forecaster {
+            let name = "mean"
+            func forecast(_ input: ForecastInput, horizon: Int, quantiles: [Double]) -> ForecastResult {
+                ForecastResult(mean: [Double](repeating: input.values.reduce(0, +) / Double(input.values.count), count: horizon))
+            }
+        }
+        let y = (0..<20).map(Double.init)
+        let rows = try Backtest(horizon: 2, windows: 1, inputSize: 4).run(y, models: [WindowMean()])
+        #expect(rows.map { $0.forecasts["mean"]! } == [15.5, 15.5])   // mean of 14, 15, 16, 17
+    }
 }
 
 @Suite struct LongFormatTests {
