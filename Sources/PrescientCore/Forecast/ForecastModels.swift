@@ -1,7 +1,7 @@
 /// The models Prescient offers by name (`--models`), and its default.
 public enum ForecastModels {
     /// Names accepted by `named(_:)`, the default first.
-    public static let names = ["Prescient", "MSETS", "SeasonalNaive24", "SeasonalNaive168"]
+    public static let names = ["Prescient", "MSETS", "SeasonalNaive24", "SeasonalNaive168", "Combined"]
     /// Models that must be trained across the series first (`LSTMForecaster.train`).
     public static let trained = ["LSTM"]
 
@@ -14,6 +14,8 @@ public enum ForecastModels {
         case "msets": return MultiSeasonalETS()
         case "seasonalnaive24": return SeasonalNaive(season: 24, name: "SeasonalNaive24")
         case "seasonalnaive168": return SeasonalNaive(season: 168, name: "SeasonalNaive168")
+        // MSETS and the two naive forecasts weighted per series by a 3-origin rolling backtest.
+        case "combined": return Combiner(members: [MultiSeasonalETS(), SeasonalNaive(season: 168, name: "SeasonalNaive168"), SeasonalNaive(season: 24, name: "SeasonalNaive24")], windows: 3, name: "Combined")
         default: return nil
         }
     }
