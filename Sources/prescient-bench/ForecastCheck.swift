@@ -35,18 +35,11 @@ enum ForecastCheck {
             }
             // With the anchors present, their SeasonalNaive columns are statsforecast's (same names):
             // Prescient's own baselines then stay out of the table.
-            let models = anchorNames.isEmpty ? ForecastModels.candidates() : ForecastModels.candidates().filter { !anchorNames.contains($0.name) }
+            let models = anchorNames.isEmpty ? ForecastModels.all() : ForecastModels.all().filter { !anchorNames.contains($0.name) }
             for s in set.series {
                 let input = ForecastInput(values: s.values, calendar: SeriesCalendar(series: s, calendar: calendar))
-                var rows: [Backtest.Row] = []
-                for m in models {
-                    let t0 = monotonicSeconds()
-                    guard let r = try? backtest.run(input, models: [m], quantiles: [0.1, 0.5, 0.9, 0.99]) else { continue }
-                    seconds[m.name, default: 0] += monotonicSeconds() - t0
-                    if rows.isEmpty { rows = r } else {
-                        for i in rows.indices { rows[i].forecasts[m.name] = r[i].forecasts[m.name]; rows[i].quantiles[m.name] = r[i].quantiles[m.name] }
-                    }
-                }
+                guard var rows = try? backtest.run(input, models: models, quantiles: [0.1, 0.5, 0.9, 0.99], clock: monotonicSeconds,
+                                                   timed: { seconds[models[$0].name, default: 0] += $1 }) else { continue }
                 // Anchor rows join on (ds, cutoff): cutoff in their layout is the last time seen.
                 var index: [Int64: Int] = [:]
                 for (i, r) in rows.enumerated() { index[s.time(at: r.index).milliseconds &* 31 &+ s.time(at: r.cutoff - 1).milliseconds] = i }

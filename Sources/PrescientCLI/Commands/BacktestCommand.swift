@@ -50,16 +50,9 @@ struct BacktestCommand: Command {
         var skipped: [String] = []
         for s in series {
             let input = ForecastInput(values: s.values, calendar: SeriesCalendar(series: s, calendar: calendar))
-            var rows: [Backtest.Row] = []
+            let rows: [Backtest.Row]
             do {
-                for (i, m) in models.enumerated() {
-                    let t0 = monotonicSeconds()
-                    let r = try backtest.run(input, models: [m], quantiles: quantiles)
-                    seconds[i] += monotonicSeconds() - t0
-                    if rows.isEmpty { rows = r } else {
-                        for j in rows.indices { rows[j].forecasts[m.name] = r[j].forecasts[m.name]; rows[j].quantiles[m.name] = r[j].quantiles[m.name] }
-                    }
-                }
+                rows = try backtest.run(input, models: models, quantiles: quantiles, clock: monotonicSeconds, timed: { seconds[$0] += $1 })
             } catch .tooShort(let needed, let have) {
                 skipped.append("\(s.id) (\(have) of \(needed) steps)")
                 continue

@@ -72,13 +72,14 @@ struct ForecastCommand: Command {
             now = t
         }
         let started = monotonicSeconds()
-        var profiles: [UserProfile] = []
-        try store.forEachProfile { profiles.append($0) }
-        let forecast = ProfileDemandForecast(profiles: profiles, now: now, horizon: horizon,
-                                             offsets: TimeZoneTable().regionOffsets(config.regions),
+        // Streamed: one profile in memory at a time, whatever the population.
+        var forecast = ProfileDemandForecast(now: now, horizon: horizon, offsets: TimeZoneTable().regionOffsets(config.regions),
                                              halfLifeDays: config.profiles.halfLifeDays, churnAfterDays: config.profiles.churnAfterDays)
+        var profileCount = 0
+        try store.forEachProfile { forecast.add($0); profileCount += 1 }
         let quantiles = ForecastResult.quantiles(forLevels: levels)
         var text = LongFormat.forecastHeader(models: ["Prescient"], levels: levels) + "\n"
+        let segments = forecast.segments
         for region in forecast.regions {
             for resource in Resource.allCases {
                 let total = forecast.result(region: region, resource: resource, quantiles: quantiles)
@@ -86,7 +87,7 @@ struct ForecastCommand: Command {
                 LongFormat.forecastRows(RegularSeries(id: id, start: forecast.start, stepSeconds: 3600, values: []), models: [("Prescient", total)], levels: levels, into: &text)
                 if resource == .cpu { context.console.err("forecast: \(region): \(total.drivers.joined(separator: ", "))\n") }
                 guard args.has("--by-segment") else { continue }
-                for segment in forecast.segments {
+                for segment in segments {
                     let part = forecast.result(region: region, resource: resource, segment: .some(segment), quantiles: quantiles)
                     guard part.mean.contains(where: { $0 > 0 }) else { continue }
                     let sid = id + "/" + (segment.map { "segment-\($0)" } ?? "unsegmented")
@@ -95,7 +96,7 @@ struct ForecastCommand: Command {
             }
         }
         try SeriesOptions.write(text, args, context)
-        context.console.err("forecast: \(profiles.count) profiles → \(forecast.regions.count) regions × 3 resources × \(horizon) h from \(LongFormat.dateTime(forecast.start)) UTC in \(Formatting.seconds(monotonicSeconds() - started))\n")
+        context.console.err("forecast: \(profileCount) profiles → \(forecast.regions.count) regions × 3 resources × \(horizon) h from \(LongFormat.dateTime(forecast.start)) UTC in \(Formatting.seconds(monotonicSeconds() - started))\n")
         return .success
     }
 }

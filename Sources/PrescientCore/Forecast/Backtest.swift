@@ -43,6 +43,20 @@ public struct Backtest: Sendable {
         return (0..<windows).map { first + $0 * step }
     }
 
+    /// Runs each model on its own (so each can be timed), merging their columns into one row set;
+    /// `timed` is called with each model's index and seconds.
+    public func run(_ input: ForecastInput, models: [any Forecaster], quantiles: [Double], clock: () -> Double, timed: (Int, Double) -> Void) throws(Failure) -> [Row] {
+        var rows: [Row] = []
+        for (i, m) in models.enumerated() {
+            let t0 = clock()
+            let r = try run(input, models: [m], quantiles: quantiles)
+            timed(i, clock() - t0)
+            if rows.isEmpty { rows = r; continue }
+            for j in rows.indices { rows[j].forecasts[m.name] = r[j].forecasts[m.name]; rows[j].quantiles[m.name] = r[j].quantiles[m.name] }
+        }
+        return rows
+    }
+
     public func run(_ y: [Double], models: [any Forecaster], quantiles: [Double] = []) throws(Failure) -> [Row] {
         try run(ForecastInput(values: y), models: models, quantiles: quantiles)
     }

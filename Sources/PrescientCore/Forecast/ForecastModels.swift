@@ -22,7 +22,4 @@ public enum ForecastModels {
 
     /// Every model, the default first.
     public static func all() -> [any Forecaster] { names.compactMap(named) }
-
-    /// Prescient's own baselines and components (the benchmark's candidates).
-    public static func candidates() -> [any Forecaster] { all() }
 }

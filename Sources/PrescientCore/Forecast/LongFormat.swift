@@ -2,20 +2,29 @@
 /// `unique_id,ds,<model>,<model>-lo-<level>,<model>-hi-<level>,…`; cross-validation as
 /// `unique_id,ds,cutoff,y,<model>…` (statsforecast's column names, so results compare directly).
 public enum LongFormat {
+    /// The non-blank lines of a comma-separated table, numbered from 1, split into trimmed fields
+    /// (these tables carry no quoted commas). The first is the header.
+    public static func rows(_ text: String) -> [(line: Int, fields: [String])] {
+        var out: [(line: Int, fields: [String])] = []
+        var lineNo = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.trimmingBlanks.isEmpty { continue }
+            out.append((lineNo, line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingBlanks }))
+        }
+        return out
+    }
+
     /// Reads `unique_id,ds,y` rows (a header naming those columns, any order, extra columns
     /// ignored). Rows of one id may come in any order. Empty `y` is a missing value.
     /// - Throws: `FieldError` with the line, for the first bad row.
     public static func parse(_ text: String, timestamps: TimestampParser = TimestampParser()) throws(LongFormatError) -> [String: [(Timestamp, Double)]] {
         var columns: [String: Int] = [:]
         var out: [String: [(Timestamp, Double)]] = [:]
-        var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for (lineNo, fields) in rows(text) {
             if columns.isEmpty {
-                for (i, f) in fields.enumerated() { columns[f.trimmingBlanks] = i }
+                for (i, f) in fields.enumerated() { columns[f] = i }
                 for c in ["unique_id", "ds", "y"] where columns[c] == nil {
                     throw LongFormatError(line: lineNo, error: FieldError("header", "no '\(c)' column (need unique_id, ds, y)"))
                 }
@@ -57,12 +66,7 @@ public enum LongFormat {
     public static func parseCrossValidation(_ text: String, timestamps: TimestampParser = TimestampParser()) throws(LongFormatError) -> [String: [CrossValidationRow]] {
         var header: [String] = []
         var out: [String: [CrossValidationRow]] = [:]
-        var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingBlanks }
+        for (lineNo, fields) in rows(text) {
             if header.isEmpty {
                 header = fields
                 for c in ["unique_id", "ds", "cutoff", "y"] where !header.contains(c) {

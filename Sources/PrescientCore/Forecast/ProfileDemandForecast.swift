@@ -23,10 +23,6 @@ public struct ProfileDemandForecast: Sendable {
     public var start: Timestamp
     public var stepSeconds: Int64
     public var horizon: Int
-    /// Regions seen in any profile, sorted.
-    public private(set) var regions: [String] = []
-    /// Segment ids (nil = unsegmented), sorted with nil last.
-    public private(set) var segments: [Int32?] = []
     /// Users counted per segment (retained, active).
     public private(set) var users: [Int32?: Int] = [:]
 
@@ -35,45 +31,68 @@ public struct ProfileDemandForecast: Sendable {
     private var cells: [Key: Cell] = [:]
     struct Key: Hashable { var segment: Int32?; var region: String; var resource: Resource }
 
-    /// Accumulates `profiles` as of `now` (the forecast starts at the next whole hour).
-    public init(profiles: some Sequence<UserProfile>, now: Timestamp, horizon: Int, offsets: RegionOffsets,
-                halfLifeDays: Double, churnAfterDays: Double) {
+    private let now: Timestamp
+    private let offsets: RegionOffsets
+    private let halfLifeDays: Double, churnAfterDays: Double
+    /// Per region, the local hour-of-week bin of each forecast step.
+    private var binsByRegion: [String: [Int]] = [:]
+
+    /// An empty forecast as of `now` (it starts at the next whole hour); `add` the profiles.
+    public init(now: Timestamp, horizon: Int, offsets: RegionOffsets, halfLifeDays: Double, churnAfterDays: Double) {
         stepSeconds = 3600
         self.horizon = max(1, horizon)
         start = Timestamp(milliseconds: (floorDiv(now.milliseconds, 3_600_000) + 1) * 3_600_000)
-        var binsByRegion: [String: [Int]] = [:]
-        let h = halfLifeDays
-        for p in profiles {
-            let silentDays = Double(now.milliseconds - p.lastSeen.milliseconds) / 86_400_000
-            guard silentDays <= churnAfterDays, p.activeMinutes > 0 else { continue }
-            let observedDays = max(1, Double(now.milliseconds - p.firstSeen.milliseconds) / 86_400_000)
-            let effectiveDays = h / M_LN2 * (1 - _exp2(-observedDays / h))
-            let perWeek = p.scale(at: now, halfLifeDays: h) * 7 / max(1, effectiveDays)
-            let cost = p.costPerActiveMinute
-            let totalRegion = p.regions.reduce(0) { $0 + Double($1.weight) }
-            guard totalRegion > 0 else { continue }
-            users[p.segment, default: 0] += 1
-            for r in p.regions where r.weight > 0 {
-                let share = Double(r.weight) / totalRegion
-                let bins = binsByRegion[r.name] ?? {
-                    let b = (0..<self.horizon).map { step -> Int in
-                        let t = Timestamp(milliseconds: start.milliseconds + Int64(step) * 3_600_000)
-                        return ProfileDemandForecast.hourOfWeek(t, offsetSeconds: offsets.offsetSeconds(region: r.name, at: t))
-                    }
-                    binsByRegion[r.name] = b
-                    return b
-                }()
-                var minutes = [Double](repeating: 0, count: self.horizon)
-                for s in 0..<self.horizon { minutes[s] = min(60, Double(p.rhythm[bins[s]]) * perWeek * share) }
-                add(segment: p.segment, region: r.name, resource: .cpu, minutes: minutes, rate: cost.cpuMillicores / 1000)
-                add(segment: p.segment, region: r.name, resource: .memory, minutes: minutes, rate: cost.memoryMiB / 1024)
-                add(segment: p.segment, region: r.name, resource: .network, minutes: minutes, rate: cost.networkKbps / 1000)
-            }
-        }
-        regions = Array(Set(cells.keys.map(\.region))).sorted()
-        segments = Array(Set(cells.keys.map(\.segment))).sorted { a, b in
+        self.now = now; self.offsets = offsets; self.halfLifeDays = halfLifeDays; self.churnAfterDays = churnAfterDays
+    }
+
+    /// All of `profiles` as of `now`.
+    public init(profiles: some Sequence<UserProfile>, now: Timestamp, horizon: Int, offsets: RegionOffsets,
+                halfLifeDays: Double, churnAfterDays: Double) {
+        self.init(now: now, horizon: horizon, offsets: offsets, halfLifeDays: halfLifeDays, churnAfterDays: churnAfterDays)
+        for p in profiles { add(p) }
+    }
+
+    /// Regions seen in any profile, sorted.
+    public var regions: [String] { Array(Set(cells.keys.map(\.region))).sorted() }
+
+    /// Segment ids (nil = unsegmented), sorted with nil last.
+    public var segments: [Int32?] {
+        Array(Set(cells.keys.map(\.segment))).sorted { a, b in
             switch (a, b) { case let (x?, y?): return x < y; case (_?, nil): return true; default: return false }
         }
+    }
+
+    /// Adds one user's expected demand (nothing for a churned or inactive user).
+    public mutating func add(_ p: UserProfile) {
+        let h = halfLifeDays
+        let silentDays = Double(now.milliseconds - p.lastSeen.milliseconds) / 86_400_000
+        guard silentDays <= churnAfterDays, p.activeMinutes > 0 else { return }
+        let observedDays = max(1, Double(now.milliseconds - p.firstSeen.milliseconds) / 86_400_000)
+        let effectiveDays = h / M_LN2 * (1 - _exp2(-observedDays / h))
+        let perWeek = p.scale(at: now, halfLifeDays: h) * 7 / max(1, effectiveDays)
+        let cost = p.costPerActiveMinute
+        let totalRegion = p.regions.reduce(0) { $0 + Double($1.weight) }
+        guard totalRegion > 0 else { return }
+        users[p.segment, default: 0] += 1
+        var minutes = [Double](repeating: 0, count: horizon)
+        for r in p.regions where r.weight > 0 {
+            let share = Double(r.weight) / totalRegion
+            let bins = self.bins(r.name)
+            for s in 0..<horizon { minutes[s] = min(60, Double(p.rhythm[bins[s]]) * perWeek * share) }
+            add(segment: p.segment, region: r.name, resource: .cpu, minutes: minutes, rate: cost.cpuMillicores / 1000)
+            add(segment: p.segment, region: r.name, resource: .memory, minutes: minutes, rate: cost.memoryMiB / 1024)
+            add(segment: p.segment, region: r.name, resource: .network, minutes: minutes, rate: cost.networkKbps / 1000)
+        }
+    }
+
+    private mutating func bins(_ region: String) -> [Int] {
+        if let b = binsByRegion[region] { return b }
+        let b = (0..<horizon).map { step -> Int in
+            let t = Timestamp(milliseconds: start.milliseconds + Int64(step) * 3_600_000)
+            return Self.hourOfWeek(t, offsetSeconds: offsets.offsetSeconds(region: region, at: t))
+        }
+        binsByRegion[region] = b
+        return b
     }
 
     private mutating func add(segment: Int32?, region: String, resource: Resource, minutes: [Double], rate: Double) {

@@ -46,12 +46,7 @@ public struct HolidayCalendar: Sendable, Hashable {
     public static func parse(_ text: String) throws(LongFormatError) -> HolidayCalendar {
         var columns: [String: Int] = [:]
         var holidays: [Holiday] = []
-        var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.trimmingBlanks.isEmpty { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingBlanks }
+        for (lineNo, fields) in LongFormat.rows(text) {
             if columns.isEmpty {
                 for (i, f) in fields.enumerated() { columns[f] = i }
                 for c in ["ds", "holiday"] where columns[c] == nil {

@@ -51,8 +51,9 @@ public struct LSTMForecaster: Forecaster {
                                                      skips: s.horizon * (3 + s.covariates), outputs: s.horizon * s.quantiles.count, seed: s.seed))
     }
 
-    /// Builds the example whose input window ends just before `origin` (targets from `origin`).
-    static func example(_ series: Series, origin: Int, x: [Double], settings s: Settings, withTarget: Bool) -> LSTMNetwork.Example? {
+    /// Builds the example whose input window ends just before `origin` (targets from `origin`),
+    /// with the window mean μ its values are taken relative to.
+    static func example(_ series: Series, origin: Int, x: [Double], settings s: Settings, withTarget: Bool) -> (example: LSTMNetwork.Example, mu: Double)? {
         let L = s.window, H = s.horizon
         guard origin >= max(L, 168) else { return nil }
         var mu = 0.0, seen = 0
@@ -86,7 +87,7 @@ public struct LSTMForecaster: Forecaster {
             }
             if !any { return nil }
         }
-        return LSTMNetwork.Example(sequence: seq, skip: skip, target: target)
+        return (LSTMNetwork.Example(sequence: seq, skip: skip, target: target), mu)
     }
 
     static func fillCalendar(_ series: Series, _ t: Int, into v: inout [Double], at i: Int) {
@@ -111,7 +112,7 @@ public struct LSTMForecaster: Forecaster {
             let x = transformed(one.input.values)
             var origin = max(s.window, 168)
             while origin + 1 <= x.count {
-                if let e = example(one, origin: origin, x: x, settings: s, withTarget: true) { examples.append(e) }
+                if let e = example(one, origin: origin, x: x, settings: s, withTarget: true) { examples.append(e.example) }
                 origin += s.stride
             }
         }
@@ -150,12 +151,9 @@ public struct LSTMForecaster: Forecaster {
         var x = Self.transformed(series.input.values) + [Double](repeating: .nan, count: settings.horizon)
         // Fill gaps in the history with last week's value so the window and skips are complete.
         for t in 0..<n where x[t].isNaN { x[t] = t >= 168 ? x[t - 168] : (t > 0 ? x[t - 1] : 0) }
-        guard let e = Self.example(series, origin: n, x: x, settings: settings, withTarget: false) else {
+        guard let (e, mu) = Self.example(series, origin: n, x: x, settings: settings, withTarget: false) else {
             return SeasonalNaive(season: 24).forecast(series.input, horizon: horizon, quantiles: quantiles)
         }
-        var mu = 0.0
-        for t in (n - settings.window)..<n { mu += x[t] }
-        mu /= Double(settings.window)
         let raw = network.predict(e)
         let Q = settings.quantiles.count
         let levels = settings.quantiles
