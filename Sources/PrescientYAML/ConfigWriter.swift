@@ -42,6 +42,7 @@ public enum ConfigWriter {
         y += "\ningest:\n  default_region: \(i.defaultRegion.map(q) ?? "null")\n  feature_depth: \(i.featureDepth)\n"
         y += "  late_bound: \(num(i.lateBoundSeconds))s\n  max_line_bytes: \(i.maxLineBytes)\n  time_zone: \(q(i.naiveTimeZone))\n"
         y += "\nprofiles:\n  half_life_days: \(num(c.profiles.halfLifeDays))\n  churn_after_days: \(num(c.profiles.churnAfterDays))\n"
+        y += "  location_half_life_hours: \(num(c.profiles.locationHalfLifeHours))\n"
         y += "\nintegrations:\n"
         if let h = c.integrations.haproxy { y += "  haproxy: {socket: \(q(h.socket)), map_file: \(q(h.mapFile))}\n" } else { y += "  haproxy: null\n" }
         if let d = c.integrations.dns {

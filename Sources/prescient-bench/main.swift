@@ -8,7 +8,7 @@ import PrescientSim
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -41,6 +41,10 @@ if which == "forecast-check" {
 }
 if which == "forecast-speed" || which == "all" { ForecastSpeed.run(data: sharedData, count: option("--series", 2000), export: arguments.firstIndex(of: "--export").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }) }
 if which == "lstm" || which == "all" { LSTMBenchmark.run(users: option("--users", 100_000), days: option("--days", 28)) }
+if which == "scenario" || which == "all" {
+    ScenarioBenchmark.run(users: option("--users", 50_000), export: arguments.firstIndex(of: "--export").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil },
+                          verbose: arguments.contains("--hourly"))
+}
 if which == "forecast-data" {
     let dir = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ".build/forecast-bench"
     do { for p in try ForecastDataSets.export(ForecastDataSets.all(data: sharedData), to: dir) { print(p) } }

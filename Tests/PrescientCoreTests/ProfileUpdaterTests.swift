@@ -140,6 +140,35 @@ import Testing
         #expect(throws: ProfileCodec.DecodeError.self) { try ProfileCodec.decode([9] + blob.dropFirst()) }
     }
 
+    @Test func theRecentLocationFollowsAMoveWithinHoursWhileTheRegionMixRemembers() {
+        // Ten days of an hour a day in eu-west, then two sessions in us-east.
+        var events = (0..<10).map { Self.event(Double($0) * 86_400, region: "eu-west", duration: 3600) }
+        events += [Self.event(10 * 86_400, region: "us-east", duration: 1200), Self.event(10 * 86_400 + 7200, region: "us-east", duration: 1200)]
+        let (p, _) = Self.profile(events)
+        #expect(p.mainRegion == "eu-west")
+        #expect(p.currentRegion == "us-east")
+        let total = p.location.reduce(0) { $0 + Double($1.weight) }
+        let east = Double(p.location.first { $0.name == "us-east" }!.weight)
+        // The last eu-west hour is ~20 h (≈ 3.3 half-lives of 6 h) older: ≥ 80 % of the weight is in us-east.
+        #expect(east / total > 0.8)
+        // 40 days later the location reference has moved (2^160 would overflow a Float) and the mix is still right.
+        let (q, _) = Self.profile(events + [Self.event(50 * 86_400, region: "ap-southeast", duration: 60)])
+        #expect(q.locationReference == q.lastSeen)
+        #expect(q.currentRegion == "ap-southeast")
+    }
+
+    @Test func versionOneBlobsStillDecodeWithoutARecentLocation() throws {
+        let (p, _) = Self.profile([Self.event(0, id: "a"), Self.event(600, region: "us-east", id: "b")])
+        let v2 = ProfileCodec.encode(p)
+        // A v1 blob is the v2 layout without the trailing location names and reference.
+        let locationBytes = 1 + p.location.reduce(0) { $0 + 1 + $1.name.utf8.count + 4 } + 8
+        let v1 = [UInt8(1)] + v2.dropFirst().dropLast(locationBytes)
+        var expected = p
+        expected.location = []
+        expected.locationReference = p.decayReference
+        #expect(try ProfileCodec.decode(v1) == expected)
+    }
+
     @Test func eventHashIsStableAcrossRuns() {
         // Golden values: changing the hash breaks idempotency of stored profiles.
         let plain = Event(time: Timestamp(seconds: 1_772_409_600), user: "u000001", region: "eu-west", feature: "video",

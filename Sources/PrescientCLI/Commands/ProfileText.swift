@@ -43,6 +43,7 @@ enum ProfileText {
             return list.sorted { $0.1 > $1.1 }.prefix(4).map { "\($0.0) \(Int(($0.1 / t * 100).rounded()))%" }.joined(separator: ", ")
         }
         s += "regions     \(mix(p.regions.map { ($0.name, Double($0.weight)) }))\n"
+        s += "lately      \(mix(p.location.map { ($0.name, Double($0.weight)) }))  (where the user has been in the last hours)\n"
         s += "devices     \(mix(zip(DeviceClass.allCases, p.devices).map { ($0.rawValue, Double($1)) }))\n"
         s += "features    \(mix(p.features.map { ($0.name, Double($0.weight)) } + (p.otherFeatures > 0 ? [("(other)", Double(p.otherFeatures))] : [])))\n"
         let c = p.costPerActiveMinute
@@ -75,6 +76,9 @@ enum ProfileText {
             out.append(UInt8(ascii: "}"))
         }
         names("regions", p.regions)
+        // Shares, not stored weights: those are relative to a reference that moves every few days.
+        let lately = max(Float.leastNonzeroMagnitude, p.location.reduce(0) { $0 + $1.weight })
+        names("location", p.location.map { WeightedName($0.name, $0.weight / lately) })
         names("devices", zip(DeviceClass.allCases, p.devices).filter { $1 > 0 }.map { WeightedName($0.rawValue, $1) })
         names("features", p.features)
         key("other_features"); num(Double(p.otherFeatures))

@@ -167,9 +167,10 @@ extension PrescientConfig {
 
     static func decodeProfiles(_ node: ConfigNode, _ d: ConfigDecoder) -> ProfileSpec {
         var s = ProfileSpec()
-        guard let m = d.mapping(node, "profiles", known: ["half_life_days", "churn_after_days"]) else { return s }
+        guard let m = d.mapping(node, "profiles", known: ["half_life_days", "churn_after_days", "location_half_life_hours"]) else { return s }
         s.halfLifeDays = d.double(m["half_life_days"], "profiles.half_life_days", default: s.halfLifeDays, range: 0.1...3650, unit: "days") ?? s.halfLifeDays
         s.churnAfterDays = d.double(m["churn_after_days"], "profiles.churn_after_days", default: s.churnAfterDays, range: 1...3650, unit: "days") ?? s.churnAfterDays
+        s.locationHalfLifeHours = d.double(m["location_half_life_hours"], "profiles.location_half_life_hours", default: s.locationHalfLifeHours, range: 0.1...8760, unit: "hours") ?? s.locationHalfLifeHours
         return s
     }
 

@@ -60,5 +60,8 @@ public struct ProfileSpec: Sendable, Hashable {
     public var halfLifeDays: Double = 14
     /// Days without activity after which a user counts as churned.
     public var churnAfterDays: Double = 28
+    /// Half-life of the user's recent-location mix, hours: short, so a move or a trip shows in
+    /// where the user is forecast within a session or two.
+    public var locationHalfLifeHours: Double = 6
     public init() {}
 }

@@ -3,20 +3,27 @@ import Glibc
 #endif
 
 /// Bottom-up demand from the profiles: each user's expected activity in each coming hour, in each
-/// region they use, times their cost per active minute, summed per segment × region × resource.
+/// region they are expected in, times their cost per active minute, summed per segment × region ×
+/// resource.
 ///
-/// For user u, hour t and region r (share `s_r` of the user's decayed activity):
-/// - expected active minutes `μ = retention × s_r × rhythm_b × 7 / E`, where `rhythm_b` is the
-///   decayed minutes of the hour-of-week bin b that t falls in, in r's local time, as of `now`;
-///   `E = (h / ln 2)(1 − 2^(−T/h))` is the decayed length of the user's observed history in days
-///   (half-life h, observed T = now − first seen), so `7 / E` turns a decayed weekly sum back
-///   into minutes per week; `retention` is 0 once the user has been silent `churnAfterDays`;
+/// For user u, hour t and region r:
+/// - where: the user's share `s_r` of recent activity (the location mix, half-life
+///   `profiles.location_half_life_hours`), so a traveller or a mover is forecast where they are now;
+///   profiles without one (older files) use the long region mix;
+/// - expected active minutes `μ = retention × s_r × μ_b × f`, where `μ_b` is the user's minutes per
+///   occurrence of the hour-of-week bin b that t falls in, in r's local time (`RhythmRates`: the
+///   decayed bin over its decayed occurrences since first seen); `retention` is 0 once the user has
+///   been silent `churnAfterDays`;
+///   `f` is the covariate factor (`CovariateEffects`): the segment's lift when rain or a scheduled
+///   event is known for (r, t), over the inflation past covariate hours left in bin b; 1 without
+///   covariates;
 /// - demand: CPU cores `μ/60 × cpu/1000`, memory GiB `μ/60 × mem/1024`, network Mbit/s
 ///   `μ/60 × net/1000`, with the user's cost per active minute.
-/// The spread of a total is that of independent users each active all hour or not at all with
-/// mean μ (variance `μ(60 − μ)` in minutes², the widest a [0, 60] quantity allows), normal
-/// approximation: conservative for sampling noise, blind to profile error (which the combiner's
-/// backtest measures).
+/// A user's minutes are not capped at 60: sessions overlap (two tabs, a stream and a download), and
+/// demand is what runs concurrently. The spread of a total is that of independent users whose
+/// activity comes as whole active hours arriving at random (Poisson, variance `60 μ` in minutes²),
+/// normal approximation: conservative for sampling noise, blind to profile error (which the
+/// combiner's backtest measures).
 ///
 /// Regional totals are sums of their segments by construction (the hierarchy is coherent).
 public struct ProfileDemandForecast: Sendable {
@@ -34,21 +41,31 @@ public struct ProfileDemandForecast: Sendable {
     private let now: Timestamp
     private let offsets: RegionOffsets
     private let halfLifeDays: Double, churnAfterDays: Double
-    /// Per region, the local hour-of-week bin of each forecast step.
-    private var binsByRegion: [String: [Int]] = [:]
+    /// Per region, the local hour-of-week bin and the active covariates of each forecast step.
+    private var stepsByRegion: [String: (bins: [Int], masks: [UInt8])] = [:]
+    /// Learned covariate lifts, with the table of known covariates (past and coming hours).
+    public let effects: CovariateEffects?
+    private var liftsBySegment: [Int32?: [Double]] = [:]
+    private var rhythm: RhythmRates
+    private var rates = [Double](repeating: 0, count: 168), weights = [Double](repeating: 0, count: 168)
 
     /// An empty forecast as of `now` (it starts at the next whole hour); `add` the profiles.
-    public init(now: Timestamp, horizon: Int, offsets: RegionOffsets, halfLifeDays: Double, churnAfterDays: Double) {
+    /// With `effects`, coming hours with rain or a scheduled event in the table move the segments
+    /// that react to them.
+    public init(now: Timestamp, horizon: Int, offsets: RegionOffsets, halfLifeDays: Double, churnAfterDays: Double,
+                effects: CovariateEffects? = nil) {
         stepSeconds = 3600
         self.horizon = max(1, horizon)
         start = Timestamp(milliseconds: (floorDiv(now.milliseconds, 3_600_000) + 1) * 3_600_000)
         self.now = now; self.offsets = offsets; self.halfLifeDays = halfLifeDays; self.churnAfterDays = churnAfterDays
+        self.effects = effects
+        rhythm = RhythmRates(now: now, offsets: offsets, halfLifeDays: halfLifeDays)
     }
 
     /// All of `profiles` as of `now`.
     public init(profiles: some Sequence<UserProfile>, now: Timestamp, horizon: Int, offsets: RegionOffsets,
-                halfLifeDays: Double, churnAfterDays: Double) {
-        self.init(now: now, horizon: horizon, offsets: offsets, halfLifeDays: halfLifeDays, churnAfterDays: churnAfterDays)
+                halfLifeDays: Double, churnAfterDays: Double, effects: CovariateEffects? = nil) {
+        self.init(now: now, horizon: horizon, offsets: offsets, halfLifeDays: halfLifeDays, churnAfterDays: churnAfterDays, effects: effects)
         for p in profiles { add(p) }
     }
 
@@ -64,34 +81,45 @@ public struct ProfileDemandForecast: Sendable {
 
     /// Adds one user's expected demand (nothing for a churned or inactive user).
     public mutating func add(_ p: UserProfile) {
-        let h = halfLifeDays
         let silentDays = Double(now.milliseconds - p.lastSeen.milliseconds) / 86_400_000
         guard silentDays <= churnAfterDays, p.activeMinutes > 0 else { return }
-        let observedDays = max(1, Double(now.milliseconds - p.firstSeen.milliseconds) / 86_400_000)
-        let effectiveDays = h / M_LN2 * (1 - _exp2(-observedDays / h))
-        let perWeek = p.scale(at: now, halfLifeDays: h) * 7 / max(1, effectiveDays)
+        rhythm.rates(of: p, rates: &rates, weights: &weights)
         let cost = p.costPerActiveMinute
-        let totalRegion = p.regions.reduce(0) { $0 + Double($1.weight) }
+        let whereabouts = p.location.isEmpty ? p.regions : p.location
+        let totalRegion = whereabouts.reduce(0) { $0 + Double($1.weight) }
         guard totalRegion > 0 else { return }
         users[p.segment, default: 0] += 1
+        var exposure: CovariateExposure.UserExposure?
+        var lifts: [Double] = []
+        if let effects, let x = effects.exposure.exposure(of: p, weights: weights) {
+            exposure = x
+            lifts = liftsBySegment[p.segment] ?? CovariateExposure.Kind.allCases.map { effects.lift($0, segment: p.segment) }
+            liftsBySegment[p.segment] = lifts
+        }
         var minutes = [Double](repeating: 0, count: horizon)
-        for r in p.regions where r.weight > 0 {
+        for r in whereabouts where r.weight > 0 {
             let share = Double(r.weight) / totalRegion
-            let bins = self.bins(r.name)
-            for s in 0..<horizon { minutes[s] = min(60, Double(p.rhythm[bins[s]]) * perWeek * share) }
+            let steps = self.steps(r.name)
+            for s in 0..<horizon {
+                let b = steps.bins[s]
+                var m = rates[b] * share
+                if let effects, let exposure {
+                    m *= effects.factor(mask: steps.masks[s], bin: b, exposure: exposure, lifts: lifts)
+                }
+                minutes[s] = m
+            }
             add(segment: p.segment, region: r.name, resource: .cpu, minutes: minutes, rate: cost.cpuMillicores / 1000)
             add(segment: p.segment, region: r.name, resource: .memory, minutes: minutes, rate: cost.memoryMiB / 1024)
             add(segment: p.segment, region: r.name, resource: .network, minutes: minutes, rate: cost.networkKbps / 1000)
         }
     }
 
-    private mutating func bins(_ region: String) -> [Int] {
-        if let b = binsByRegion[region] { return b }
-        let b = (0..<horizon).map { step -> Int in
-            let t = Timestamp(milliseconds: start.milliseconds + Int64(step) * 3_600_000)
-            return Self.hourOfWeek(t, offsetSeconds: offsets.offsetSeconds(region: region, at: t))
-        }
-        binsByRegion[region] = b
+    private mutating func steps(_ region: String) -> (bins: [Int], masks: [UInt8]) {
+        if let b = stepsByRegion[region] { return b }
+        let times = (0..<horizon).map { Timestamp(milliseconds: start.milliseconds + Int64($0) * 3_600_000) }
+        let b = (bins: times.map { Self.hourOfWeek($0, offsetSeconds: offsets.offsetSeconds(region: region, at: $0)) },
+                 masks: times.map { effects?.exposure.mask(region: region, at: $0) ?? 0 })
+        stepsByRegion[region] = b
         return b
     }
 
@@ -101,7 +129,7 @@ public struct ProfileDemandForecast: Sendable {
         for s in 0..<horizon {
             let m = minutes[s]
             cell.mean[s] += m / 60 * rate
-            cell.variance[s] += m * (60 - m) / 3600 * rate * rate
+            cell.variance[s] += m * 60 / 3600 * rate * rate
         }
         cells[key] = cell
     }
@@ -135,6 +163,11 @@ public struct ProfileDemandForecast: Sendable {
             out.drivers = shares.sorted { $0.1 > $1.1 }.prefix(3).map { s, v in
                 "\(s.map { "segment \($0)" } ?? "unsegmented users") \(Int((v / total * 100).rounded())) %"
             }
+        }
+        if let effects, let steps = stepsByRegion[region] {
+            let event = steps.masks.indices.first { steps.masks[$0] & CovariateExposure.Kind.event.bit != 0 }
+                .flatMap { effects.exposure.eventName(region: region, at: Timestamp(milliseconds: start.milliseconds + Int64($0) * 3_600_000)) }
+            out.drivers += effects.drivers(masks: steps.masks, segments: segment.map { [$0] } ?? segments, eventName: event)
         }
         return out
     }

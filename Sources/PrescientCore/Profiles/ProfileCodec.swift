@@ -5,11 +5,13 @@
 /// regions and features (u8 count, then u8 length + UTF-8 + f32), devices (u8 count + f32 each),
 /// other features (f32), resource totals (3 × f64), covariate minutes (3 × f32), prediction
 /// (u8 present; i64 start, i32 step, u16 count + f32 each), recent events (u8 count; u64 hash +
-/// i64 ms each), recent floor (u8 present + i64). The segment is not stored here: stores keep
+/// i64 ms each), recent floor (u8 present + i64). Version 2 appends the recent-location mix (as
+/// the other names) and its reference (i64 ms); version-1 blobs still decode, with no recent
+/// location (forecasts then place the user by the long region mix). The segment is not stored here: stores keep
 /// assignments apart, so a segmentation run does not rewrite every profile. A typical synthetic
 /// user encodes in 350–700 bytes.
 public enum ProfileCodec {
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
 
     public struct DecodeError: Error, Sendable, CustomStringConvertible {
         public var reason: String
@@ -49,13 +51,15 @@ public enum ProfileCodec {
         out.append(UInt8(min(p.recent.count, 255)))
         for r in p.recent.prefix(255) { put(r.hash, &out); put(UInt64(bitPattern: r.time.milliseconds), &out) }
         if let f = p.recentFloor { out.append(1); put(UInt64(bitPattern: f.milliseconds), &out) } else { out.append(0) }
+        putNames(p.location, &out)
+        put(UInt64(bitPattern: p.locationReference.milliseconds), &out)
         return out
     }
 
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> UserProfile {
         var r = Reader(p: bytes)
         let v = try r.u8()
-        guard v == version else { throw DecodeError(reason: "unknown version \(v)") }
+        guard v == 1 || v == version else { throw DecodeError(reason: "unknown version \(v)") }
         let user = try r.string(try Int(r.u16()))
         var p = UserProfile(user: user, at: Timestamp(milliseconds: 0))
         p.firstSeen = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))
@@ -96,6 +100,11 @@ public enum ProfileCodec {
         }
         p.recentFilter = RecentFilter(p.recent.map(\.hash))
         if try r.u8() == 1 { p.recentFloor = Timestamp(milliseconds: Int64(bitPattern: try r.u64())) }
+        p.locationReference = p.decayReference
+        if v >= 2 {
+            p.location = try r.names()
+            p.locationReference = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))
+        }
         guard r.i == bytes.count else { throw DecodeError(reason: "\(bytes.count - r.i) trailing bytes") }
         return p
     }

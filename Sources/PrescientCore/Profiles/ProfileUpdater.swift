@@ -10,7 +10,8 @@
 /// 2. the event enters with weight `2^((t − decayReference) / halfLife)` (see `UserProfile`); when
 ///    that passes 2^32 the reference moves to t and every field is rescaled once;
 /// 3. the session's minutes go to the local hour-of-week bins they cover (region's UTC offset),
-///    and to the region, device and feature mixes; resources use the event's own `cpu_ms`,
+///    and to the region, device and feature mixes (and the recent-location mix, with its own short
+///    half-life and reference); resources use the event's own `cpu_ms`,
 ///    `mem_mb` and `bytes` when present, else the feature's configured cost per active minute.
 public struct ProfileUpdater: Sendable {
     public enum Outcome: Sendable, Equatable {
@@ -20,6 +21,8 @@ public struct ProfileUpdater: Sendable {
     }
 
     public let halfLifeSeconds: Double
+    /// Half-life of the recent-location mix, seconds.
+    public let locationHalfLifeSeconds: Double
     public let lateBoundSeconds: Double
     public let offsets: RegionOffsets
     public let covariates: CovariateTable
@@ -36,6 +39,7 @@ public struct ProfileUpdater: Sendable {
 
     public init(config: PrescientConfig, offsets: RegionOffsets = .utc, covariates: CovariateTable = CovariateTable()) {
         halfLifeSeconds = config.profiles.halfLifeDays * 86_400
+        locationHalfLifeSeconds = config.profiles.locationHalfLifeHours * 3600
         lateBoundSeconds = config.ingest.lateBoundSeconds
         self.offsets = offsets
         self.covariates = covariates
@@ -72,6 +76,7 @@ public struct ProfileUpdater: Sendable {
             p.firstSeen = event.time
             p.lastSeen = event.time
             p.decayReference = event.time
+            p.locationReference = event.time
         }
         if event.time > p.lastSeen { p.lastSeen = event.time }
         if event.time < p.firstSeen { p.firstSeen = event.time }
@@ -87,6 +92,7 @@ public struct ProfileUpdater: Sendable {
 
         spreadOverHours(event, seconds: seconds, weight: weight, into: &p.rhythm)
         _ = add(event.region, w, to: &p.regions, limit: Int.max)
+        addLocation(event, minutes: minutes, to: &p)
         p.devices[event.device.index] += w
         p.otherFeatures += add(event.feature, w, to: &p.features, limit: UserProfile.maxFeatures)
 
@@ -99,11 +105,7 @@ public struct ProfileUpdater: Sendable {
         p.memoryMiBMinutes += wm * memory
         p.networkKbpsMinutes += wm * network
 
-        if let c = covariates.isEmpty ? nil : covariates.at(region: event.region, event.time) {
-            p.covariateMinutes += w
-            if c.rainMillimetres > 0 { p.rainMinutes += w }
-            if c.event != nil { p.eventMinutes += w }
-        }
+        if !covariates.isEmpty { addCovariateMinutes(event, seconds: seconds, weight: weight, to: &p) }
 
         if let hash {
             p.recent.append(RecentEvent(hash: hash, time: event.time))
@@ -136,6 +138,43 @@ public struct ProfileUpdater: Sendable {
             return 0
         }
         return offsets.offsetSeconds(region: region, at: t)
+    }
+
+    /// Adds the event's minutes to the recent-location mix, weighted `2^((t − locationReference) /
+    /// locationHalfLife)`; the reference moves (one rescale of the short list) every 32 half-lives.
+    @inline(__always)
+    private func addLocation(_ event: Event, minutes: Double, to p: inout UserProfile) {
+        var ahead = Double(event.time.milliseconds - p.locationReference.milliseconds) / 1000
+        if ahead > 32 * locationHalfLifeSeconds {
+            let f = Float(_exp2(-ahead / locationHalfLifeSeconds))
+            for i in p.location.indices { p.location[i].weight *= f }
+            p.location.removeAll { $0.weight == 0 }
+            p.locationReference = event.time
+            ahead = 0
+        }
+        _ = add(event.region, Float(_exp2(ahead / locationHalfLifeSeconds) * minutes), to: &p.location, limit: Int.max)
+    }
+
+    /// Adds the session's minutes in each hour it covers to the covariate counters of that hour
+    /// (minutes in rain, in a scheduled event, with covariate data at all), like the rhythm does.
+    private func addCovariateMinutes(_ e: Event, seconds: Double, weight: Double, to p: inout UserProfile) {
+        var start = e.time.milliseconds
+        var remaining = Int64(seconds * 1000)
+        let perMs = weight / 60_000
+        var steps = 0
+        while remaining > 0 && steps < 169 {
+            let hourIndex = floorDiv(start, 3_600_000)
+            let inThisHour = min(remaining, (hourIndex + 1) * 3_600_000 - start)
+            if let c = covariates.at(region: e.region, Timestamp(milliseconds: start)) {
+                let w = Float(Double(inThisHour) * perMs)
+                p.covariateMinutes += w
+                if c.rainMillimetres > 0 { p.rainMinutes += w }
+                if c.event != nil { p.eventMinutes += w }
+            }
+            remaining -= inThisHour
+            start += inThisHour
+            steps += 1
+        }
     }
 
     private func rescale(_ p: inout UserProfile, by f: Float) {

@@ -25,6 +25,13 @@ public struct UserProfile: Sendable, Equatable {
     public var rhythm: [Float]
     /// Decayed active minutes per region, by region name.
     public var regions: [WeightedName]
+    /// Where the user has been lately: active minutes per region decayed with the short location
+    /// half-life (`profiles.location_half_life_hours`), stored as of `locationReference`. Its shape
+    /// says where the user is now (a traveller abroad, a mover in the new region) while `regions`
+    /// still says where they usually are.
+    public var location: [WeightedName]
+    /// The instant `location`'s weights are expressed at (moves every 32 location half-lives).
+    public var locationReference: Timestamp
     /// Decayed active minutes per device class, indexed by `DeviceClass.allCases` order.
     public var devices: [Float]
     /// Decayed active minutes of the user's top features (at most `UserProfile.maxFeatures`);
@@ -61,9 +68,9 @@ public struct UserProfile: Sendable, Equatable {
 
     public init(user: String, at t: Timestamp) {
         self.user = user
-        firstSeen = t; lastSeen = t; decayReference = t; events = 0
+        firstSeen = t; lastSeen = t; decayReference = t; locationReference = t; events = 0
         rhythm = [Float](repeating: 0, count: Self.hoursPerWeek)
-        regions = []
+        regions = []; location = []
         devices = [Float](repeating: 0, count: DeviceClass.allCases.count)
         features = []; otherFeatures = 0
         cpuMillicoreMinutes = 0; memoryMiBMinutes = 0; networkKbpsMinutes = 0
@@ -94,6 +101,9 @@ public struct UserProfile: Sendable, Equatable {
 
     /// The region with the most activity.
     public var mainRegion: String? { regions.max { $0.weight < $1.weight }?.name }
+
+    /// The region the user has been in most lately (largest `location` weight), if known.
+    public var currentRegion: String? { location.max { $0.weight < $1.weight }?.name }
 }
 
 /// A name with a decayed weight (a region, a feature).

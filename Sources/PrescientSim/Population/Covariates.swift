@@ -37,14 +37,38 @@ public struct ScheduledMatch: Sendable, Hashable {
     static func schedule(_ spec: PopulationSpec, rng root: SplitMix64) -> [ScheduledMatch] {
         var rng = root.derive(0xE7E7)
         let count = max(1, spec.days / 3)
-        return (0..<count).map { k in
+        let seeded = (0..<count).map { k in
             let region = rng.nextInt(below: spec.regions.count)
             let day = min(spec.days - 1, k * 3 + 1 + rng.nextInt(below: 2))
-            let localStart = spec.start.milliseconds + Int64(day) * 86_400_000 + Int64(19.5 * 3_600_000)
-            let offset = spec.utcOffset(spec.regions[region].timeZone, Timestamp(milliseconds: localStart))
-            let start = Timestamp(milliseconds: localStart - Int64(offset) * 1000)
-            return ScheduledMatch(name: "match-\(k + 1)", region: region, segment: .eveningStreamer,
-                                  start: start, end: start.adding(seconds: 2 * 3600))
+            return evening(spec, name: "match-\(k + 1)", region: region, day: day)
         }
+        return seeded + spec.extraMatches.enumerated().map { k, m in
+            evening(spec, name: "match-extra-\(k + 1)", region: m.region, day: m.day)
+        }
+    }
+
+    /// A two-hour match at 19:30 local time on `day` in `region`, moving the evening streamers.
+    static func evening(_ spec: PopulationSpec, name: String, region: Int, day: Int) -> ScheduledMatch {
+        let localStart = spec.start.milliseconds + Int64(day) * 86_400_000 + Int64(19.5 * 3_600_000)
+        let offset = spec.utcOffset(spec.regions[region].timeZone, Timestamp(milliseconds: localStart))
+        let start = Timestamp(milliseconds: localStart - Int64(offset) * 1000)
+        return ScheduledMatch(name: name, region: region, segment: .eveningStreamer, start: start, end: start.adding(seconds: 2 * 3600))
+    }
+}
+
+extension PopulationGenerator {
+    /// The covariates of the whole span as the table ingest and forecasts read (what
+    /// `covariates.csv` holds): every region-hour, with its rain and the match running, if any.
+    public func covariateTable() -> CovariateTable {
+        var table = CovariateTable()
+        for (r, region) in spec.regions.enumerated() {
+            for h in 0..<(spec.days * 24) {
+                let t = spec.start.milliseconds + Int64(h) * 3_600_000
+                let match = matches.first { $0.region == r && $0.start.milliseconds < t + 3_600_000 && $0.end.milliseconds > t }
+                table.set(region: region.name, hourStarting: Timestamp(milliseconds: t),
+                          .init(rainMillimetres: Float(weather.rainMillimetres[r][h]), event: match?.name))
+            }
+        }
+        return table
     }
 }

@@ -106,6 +106,13 @@ public struct PopulationGenerator: Sendable {
         if moveDraw < spec.moverShare && nRegions > 1 && days > 1 && trip == nil {
             move = ((home + 1 + moveRegion) % nRegions, moveDay)
         }
+        // Scenario migrations draw from their own stream, so adding one leaves every other user as it was.
+        if trip == nil {
+            for (k, m) in spec.migrations.enumerated() where m.segment == segment && m.from == home && m.day > 0 && m.day < days {
+                var draw = root.derive(0x316_0000_0000 &+ UInt64(k) << 32 &+ UInt64(index))
+                if draw.nextUnit() < m.share { move = (m.to, m.day) }
+            }
+        }
         let devices = segment.devices
         var u = rng.nextUnit() * devices.reduce(0) { $0 + $1.1 }
         var primary = devices[0].0

@@ -21,6 +21,11 @@ public struct PopulationSpec: Sendable {
     public var rainBoost: Double = 1.6
     /// Multiplier on the match segment's activity during a scheduled match in its region.
     public var matchBoost: Double = 4.0
+    /// Scenario moves: on a given day, a share of one segment's users living in one region move to
+    /// another for good (a segment moving region), on top of the individual movers.
+    public var migrations: [Migration] = []
+    /// Scenario matches on top of the seeded schedule: region index and day; 19:30 local, 2 h.
+    public var extraMatches: [(region: Int, day: Int)] = []
     /// UTC offset in seconds of a time zone at an instant; supplied by the caller (tz data is I/O).
     public var utcOffset: @Sendable (_ timeZone: String, _ at: Timestamp) -> Int
 
@@ -28,5 +33,19 @@ public struct PopulationSpec: Sendable {
                 utcOffset: @escaping @Sendable (String, Timestamp) -> Int = { _, _ in 0 }) {
         self.users = users; self.days = days; self.start = start; self.regions = regions
         self.features = features; self.seed = seed; self.utcOffset = utcOffset
+    }
+}
+
+/// A share of one segment's users moving from one region to another on one day.
+public struct Migration: Sendable, Hashable {
+    public var segment: SegmentArchetype
+    /// Region indices into `PopulationSpec.regions`.
+    public var from: Int, to: Int
+    /// Share of the segment's users living in `from` who move, 0…1.
+    public var share: Double
+    /// The first day in the new region (relative to the span start).
+    public var day: Int
+    public init(segment: SegmentArchetype, from: Int, to: Int, share: Double, day: Int) {
+        self.segment = segment; self.from = from; self.to = to; self.share = share; self.day = day
     }
 }
