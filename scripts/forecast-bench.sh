@@ -2,7 +2,9 @@
 # The forecasting benchmark (issue 4): Prescient against statsforecast's SeasonalNaive(24),
 # SeasonalNaive(168), AutoETS, MSTL(24,168), AutoTheta and Prophet on the real hourly series of
 # ../shared/data (NASA, 7 Melbourne sensors, Online Retail UK / other countries), horizon 24 h,
-# 7 daily origins, 12 weeks of history each; then forecasting speed on 8-week windows.
+# 7 daily origins, 12 weeks of history each; then forecasting speed on 8-week windows; then the
+# synthetic population in which a segment moves region and a match is scheduled (the profile-driven
+# forecast against every aggregate-only model, the Python ones included).
 #
 # The Python anchors run in a virtual environment this script creates (.build/forecast-venv); they
 # are never a runtime dependency. Their cross-validation output is cached under
@@ -37,3 +39,13 @@ done
 echo
 .build/release/prescient-bench forecast-speed --export "$out/speed.csv"
 "$venv/bin/python" scripts/forecast_anchors.py "$out/speed.csv" /dev/null /dev/null --speed 20 2>/dev/null
+echo
+# The scenario's region series (history + the forecast day) for the anchors: one origin, h = 24.
+.build/release/prescient-bench scenario --export "$out/scenario.csv" >/dev/null
+sum=$(cat "$out/scenario.csv" scripts/forecast_anchors.py | sha256sum | cut -c1-16)
+if [ ! -s "$out/scenario_cv.csv" ] || [ "$(cat "$out/scenario.sum" 2>/dev/null)" != "$sum" ]; then
+    "$venv/bin/python" scripts/forecast_anchors.py "$out/scenario.csv" "$out/scenario_cv.csv" "$out/scenario_times.csv" --windows 1 --h 24 \
+        2> "$out/scenario_anchors.log"
+    echo "$sum" > "$out/scenario.sum"
+fi
+.build/release/prescient-bench scenario --anchors "$out/scenario_cv.csv"

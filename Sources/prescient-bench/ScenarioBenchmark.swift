@@ -6,16 +6,26 @@ import PrescientSim
 /// The profile-driven forecast against every aggregate-only model on a population that changes:
 /// a segment moving region a few days before, and a scheduled match on the forecast day.
 enum ScenarioBenchmark {
-    static func run(users: Int, export: String?, verbose: Bool) {
+    static func run(users: Int, export: String?, anchors: String?, verbose: Bool) {
         let config = PrescientConfig.default
         let tz = TimeZoneTable()
         var settings = ShiftScenario.Settings()
         settings.users = users
         if let s = ProcessInfo.processInfo.environment["SEED"], let v = UInt64(s) { settings.seed = v }
+        if let s = ProcessInfo.processInfo.environment["SHARE"], let v = Double(s) { settings.share = v }
         let t0 = monotonicSeconds()
-        let out = ShiftScenario.run(settings, config: config, offsets: tz.regionOffsets(config.regions),
+        let outcome = ShiftScenario.run(settings, config: config, offsets: tz.regionOffsets(config.regions),
                                     utcOffset: { tz.offsetSeconds($0, at: $1) })
+        var out = outcome
         let seconds = monotonicSeconds() - t0
+        // The Python anchors' forecasts of the same two series (scripts/forecast-bench.sh), scored alike.
+        if let anchors, let text = try? String(contentsOfFile: anchors, encoding: .utf8), let cv = try? LongFormat.parseCrossValidation(text) {
+            let d = cv["\(settings.to)/cpu"] ?? [], o = cv["\(settings.from)/cpu"] ?? []
+            let models = Set(d.flatMap { $0.forecasts.keys }).sorted()
+            for m in models where d.count == 24 && o.count == 24 {
+                out.scores.append(out.score("\(m) (Python)", destination: d.map { $0.forecasts[m] ?? .nan }, origin: o.map { $0.forecasts[m] ?? .nan }))
+            }
+        }
         print("scenario: \(users) users, \(settings.historyDays) days of history; \(out.movedUsers) \(settings.segment.name) users move \(settings.from) → \(settings.to) \(settings.daysBefore) days before the origin; a match in \(settings.to) on the forecast day (\(out.segments) segments found; \(Formatting.seconds(seconds)))")
         let hours = out.affectedSteps.map { Timestamp(milliseconds: out.origin.milliseconds + Int64($0) * 3_600_000).rfc3339.dropFirst(11).prefix(5) }
         print("  affected hours (UTC): \(hours.joined(separator: ", ")); MASE (scale: in-sample seasonal naive, season 24)")
@@ -43,7 +53,7 @@ enum ScenarioBenchmark {
             var csv = "unique_id,ds,y\n"
             for (region, series) in out.demand.sorted(by: { $0.key < $1.key }) {
                 for (h, v) in series.enumerated() {
-                    csv += "\(region)/cpu,\(Timestamp(milliseconds: out.origin.milliseconds + Int64(h - out.historyHours) * 3_600_000).rfc3339),\(v)\n"
+                    csv += "\(region)/cpu,\(LongFormat.dateTime(Timestamp(milliseconds: out.origin.milliseconds + Int64(h - out.historyHours) * 3_600_000))),\(v)\n"
                 }
             }
             do { try csv.write(toFile: export, atomically: true, encoding: .utf8); print("  series (history and forecast day): \(export)") }

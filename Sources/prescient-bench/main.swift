@@ -43,6 +43,7 @@ if which == "forecast-speed" || which == "all" { ForecastSpeed.run(data: sharedD
 if which == "lstm" || which == "all" { LSTMBenchmark.run(users: option("--users", 100_000), days: option("--days", 28)) }
 if which == "scenario" || which == "all" {
     ScenarioBenchmark.run(users: option("--users", 50_000), export: arguments.firstIndex(of: "--export").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil },
+                          anchors: arguments.firstIndex(of: "--anchors").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil },
                           verbose: arguments.contains("--hourly"))
 }
 if which == "forecast-data" {

@@ -68,6 +68,27 @@ import Testing
         }
     }
 
+    @Test func forecastFromTheStoreAppliesTheComingRainAndEventsOfTheCovariateFile() throws {
+        let dir = TestFiles.scratchDirectory("forecast-covariates")
+        let env = ["PRESCIENT_DATA_DIR": dir]
+        #expect(prescient("generate", "--users", "1500", "--days", "8", "--seed", "5", "--out", dir + "/pop").status == 0)
+        // Seven days ingested; the covariate file goes on for the eighth, as a weather forecast would.
+        let events = try String(contentsOfFile: dir + "/pop/events.jsonl", encoding: .utf8)
+        let week = events.split(separator: "\n").filter { $0 < #"{"ts":"2026-03-09"# }.joined(separator: "\n") + "\n"
+        try week.write(toFile: dir + "/week.jsonl", atomically: true, encoding: .utf8)
+        #expect(prescient("ingest", dir + "/week.jsonl", "--covariates", dir + "/pop/covariates.csv", environment: env).status == 0)
+        #expect(prescient("segments", environment: env).status == 0)
+        let store = "sqlite:\(dir)/prescient.db"
+        let plain = prescient("forecast", "--store", store, "--horizon", "24", environment: env)
+        let informed = prescient("forecast", "--store", store, "--horizon", "24", "--covariates", dir + "/pop/covariates.csv", environment: env)
+        #expect(plain.status == 0 && informed.status == 0, "\(informed.err)")
+        #expect(informed.err.contains(" of 24 h: "), "\(informed.err)")
+        #expect(!plain.err.contains(" of 24 h: "))
+        #expect(informed.out != plain.out)
+        let rewound = prescient("forecast", "--store", store, "--horizon", "24", "--now", "2026-03-05T00:00:00Z", environment: env)
+        #expect(rewound.status == 64 && rewound.err.contains("is before the newest event in the store"), "\(rewound.err)")
+    }
+
     @Test func commandsWithoutAStoreSaySo() {
         let r = prescient("profiles", "list")
         #expect(r.status == 66)

@@ -160,9 +160,13 @@ import Testing
     @Test func versionOneBlobsStillDecodeWithoutARecentLocation() throws {
         let (p, _) = Self.profile([Self.event(0, id: "a"), Self.event(600, region: "us-east", id: "b")])
         let v2 = ProfileCodec.encode(p)
-        // A v1 blob is the v2 layout without the trailing location names and reference.
+        // A v1 blob is the v2 layout with one event-minutes float where v2 has one per lag, and
+        // without the trailing location names and reference. After the event minutes come the
+        // covariate minutes (4), no prediction (1), two recent events (1 + 2 × 16), no floor (1).
         let locationBytes = 1 + p.location.reduce(0) { $0 + 1 + $1.name.utf8.count + 4 } + 8
-        let v1 = [UInt8(1)] + v2.dropFirst().dropLast(locationBytes)
+        let tail = 4 + 1 + 1 + 32 + 1 + locationBytes
+        let lagBytes = 4 * CovariateTable.eventLags
+        let v1 = [UInt8(1)] + v2[1..<(v2.count - tail - lagBytes)] + [0, 0, 0, 0] + v2[(v2.count - tail)..<(v2.count - locationBytes)]
         var expected = p
         expected.location = []
         expected.locationReference = p.decayReference

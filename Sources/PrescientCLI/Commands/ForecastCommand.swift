@@ -12,7 +12,8 @@ struct ForecastCommand: Command {
         SeriesOptions.models, SeriesOptions.saveModel, SeriesOptions.loadModel, SeriesOptions.out,
         CommonOptions.store, CommonOptions.config,
         OptionSpec("--by-segment", help: "with --store: also write one row set per segment (region/resource/segment-N); regions are their sums"),
-        OptionSpec("--now", value: "TIME", help: "with --store: forecast from this instant (default: the newest event in the store)"),
+        OptionSpec("--now", value: "TIME", help: "with --store: forecast from this instant, not before the newest event in the store (the default)"),
+        OptionSpec("--covariates", value: "FILE", help: "with --store: hourly rain and scheduled events (region,ds,rain_mm,event), past and coming; segments' lifts are learned from the past hours and applied to the coming ones"),
     ]
     let discussion = """
     Output: unique_id,ds,Prescient,Prescient-lo-80,Prescient-hi-80,… — the point forecast is the
@@ -20,14 +21,19 @@ struct ForecastCommand: Command {
     drove its forecast (cycles, holidays; with --store, the segments).
 
     With --store instead of --series the forecast is bottom-up from the profiles: each user's
-    rhythm × activity × region mix × cost per active minute, summed per region and resource
-    (unique_id = region/resource: cpu in vCPUs, memory in GiB, network in Mbit/s, hourly means),
-    so new users, churn and users changing region show before any aggregate history does.
+    rate for the hour of the week × where they have been lately × cost per active minute, summed
+    per region and resource (unique_id = region/resource: cpu in vCPUs, memory in GiB, network in
+    Mbit/s, hourly means), so new users, churn and users changing region show before any
+    aggregate history does. With --covariates (the file ingest --covariates read, extended into
+    the coming hours: a weather forecast, the event calendar), each segment's response to rain and
+    to scheduled events (hour by hour from the event's start) is learned from the profiles and
+    applied where the file says it will rain or an event is on.
     """
     let examples = [
         "prescient forecast --series load.csv --horizon 24 --out forecast.csv",
         "prescient forecast --series load.csv --horizon 48 --freq 30min --level 80 90 --holidays holidays.csv",
         "prescient forecast --store sqlite:prescient.db --horizon 24 --by-segment --out regions.csv",
+        "prescient forecast --store sqlite:pop.db --covariates pop/covariates.csv --horizon 24",
     ]
 
     func run(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
@@ -63,18 +69,27 @@ struct ForecastCommand: Command {
         let levels = try SeriesOptions.levels(args)
         let config = try CommonOptions.loadConfig(args, context)
         let store = try CommonOptions.openExistingStore(args, context)
-        let now: Timestamp
+        guard let newest = try store.newestEventTime() else { throw RuntimeError(.badInput, "\(store.path): the store holds no events yet") }
+        var now = newest
         if let text = args.value("--now") {
             guard case .success(let t) = TimestampParser().parse(text) else { throw UsageError("--now: '\(text)' is not a time") }
-            now = t
-        } else {
-            guard let t = try store.newestEventTime() else { throw RuntimeError(.badInput, "\(store.path): the store holds no events yet") }
+            // Profiles hold everything ingested; they cannot be rewound to an earlier instant.
+            guard t >= newest else { throw UsageError("--now: \(t.rfc3339) is before the newest event in the store (\(newest.rfc3339)); profiles cannot be rewound") }
             now = t
         }
         let started = monotonicSeconds()
-        // Streamed: one profile in memory at a time, whatever the population.
-        var forecast = ProfileDemandForecast(now: now, horizon: horizon, offsets: TimeZoneTable().regionOffsets(config.regions),
-                                             halfLifeDays: config.profiles.halfLifeDays, churnAfterDays: config.profiles.churnAfterDays)
+        let offsets = TimeZoneTable().regionOffsets(config.regions)
+        // Streamed: one profile in memory at a time, whatever the population (twice with covariates:
+        // the segments' lifts first, then the forecast that applies them).
+        var effects: CovariateEffects?
+        if let path = args.value("--covariates") {
+            let table = try CovariateFile.load(path)
+            var e = CovariateEffects(exposure: CovariateExposure(table: table, now: now, offsets: offsets, halfLifeDays: config.profiles.halfLifeDays))
+            try store.forEachProfile { e.add($0) }
+            effects = e
+        }
+        var forecast = ProfileDemandForecast(now: now, horizon: horizon, offsets: offsets, halfLifeDays: config.profiles.halfLifeDays,
+                                             churnAfterDays: config.profiles.churnAfterDays, effects: effects)
         var profileCount = 0
         try store.forEachProfile { forecast.add($0); profileCount += 1 }
         let quantiles = ForecastResult.quantiles(forLevels: levels)
@@ -85,7 +100,7 @@ struct ForecastCommand: Command {
                 let total = forecast.result(region: region, resource: resource, quantiles: quantiles)
                 let id = "\(region)/\(resource.rawValue)"
                 LongFormat.forecastRows(RegularSeries(id: id, start: forecast.start, stepSeconds: 3600, values: []), models: [("Prescient", total)], levels: levels, into: &text)
-                if resource == .cpu { context.console.err("forecast: \(region): \(total.drivers.joined(separator: ", "))\n") }
+                if resource == .cpu { context.console.err("forecast: \(region): \(total.drivers.joined(separator: "; "))\n") }
                 guard args.has("--by-segment") else { continue }
                 for segment in segments {
                     let part = forecast.result(region: region, resource: resource, segment: .some(segment), quantiles: quantiles)

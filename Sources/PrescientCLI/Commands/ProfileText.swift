@@ -49,7 +49,7 @@ enum ProfileText {
         let c = p.costPerActiveMinute
         s += "cost        \(Formatting.format1(c.cpuMillicores)) millicores, \(Formatting.format1(c.memoryMiB)) MiB, \(Formatting.format1(c.networkKbps)) kbit/s per active minute\n"
         if p.covariateMinutes > 0 {
-            s += "covariates  \(Int((Double(p.rainMinutes / p.covariateMinutes) * 100).rounded()))% of active minutes in rain, \(Int((Double(p.eventMinutes / p.covariateMinutes) * 100).rounded()))% during scheduled events\n"
+            s += "covariates  \(Int((Double(p.rainMinutes / p.covariateMinutes) * 100).rounded()))% of active minutes in rain, \(Int((Double(p.eventMinutes / p.covariateMinutes) * 100).rounded()))% during or just after scheduled events\n"
         }
         if let pr = p.prediction { s += "prediction  \(pr.values.count) steps of \(pr.stepSeconds) s from \(pr.start.rfc3339)\n" }
         return s
@@ -89,6 +89,9 @@ enum ProfileText {
         out.append(contentsOf: #","network_kbps":"#.utf8); num(c.networkKbps); out.append(UInt8(ascii: "}"))
         key("rain_minutes"); num(Double(p.rainMinutes))
         key("event_minutes"); num(Double(p.eventMinutes))
+        key("event_minutes_by_lag"); out.append(UInt8(ascii: "["))
+        for k in 0..<CovariateTable.eventLags { if k > 0 { out.append(UInt8(ascii: ",")) }; num(Double(p.eventMinutesByLag[k])) }
+        out.append(UInt8(ascii: "]"))
         key("covariate_minutes"); num(Double(p.covariateMinutes))
         key("prediction")
         if let pr = p.prediction {

@@ -1,39 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How much each segment's activity rises or falls when a covariate is active (rain, a scheduled
 /// event), learned from the profiles: a multiplicative lift per segment and kind.
 ///
-/// Pooled over the segment's users (one user sees too few event hours to tell):
-/// `L̂ = Σ O_u / Σ Ê_u`, where O_u is the user's decayed minutes in covariate hours (counted at
-/// ingest) and `Ê_u = Σ_b μ̂_b C_b` what the user's rhythm (`RhythmRates`) would have put there
-/// (`CovariateExposure`), both as of `now`.
-/// The rhythm itself already holds the lifted minutes, so Ê is inflated by `1 + (L − 1) c̄`, with
-/// `c̄ = Σ μ̂_b C_b c_b / Ê` the exposure-weighted share of covariate hours; solving
-/// `L̂ = L / (1 + (L − 1) c̄)` gives `L = L̂ (1 − c̄) / (1 − L̂ c̄)`. With less than
-/// `minimumExpectedMinutes` of exposure the lift is 1 (no evidence, no effect).
+/// Pooled over the segment's users (one user sees too few event hours to tell). For user u and
+/// hour-of-week bin b, `C_b` is the decayed weight of the bin's past covariate hours and
+/// `c_b = C_b / W_b` their share of its occurrences (`CovariateExposure`); O_u is the user's decayed
+/// minutes in covariate hours (counted at ingest). The rhythm holds the lifted minutes too: under a
+/// lift L, `R_b = μ_b W_b (1 + (L − 1) c_b)` with μ_b the baseline rate, so the minutes expected in
+/// covariate hours are `L Σ_b μ_b C_b = Σ_b R_b · L c_b / (1 + (L − 1) c_b)`. L solves
+/// `Σ_{u,b} R_b · L c_b / (1 + (L − 1) c_b) = Σ_u O_u` (the left side grows with L; bisection), with
+/// the (u, b) terms pooled into buckets of c_b. Dividing by a mean c instead (first order) would
+/// overstate L: `1 / (1 + (L − 1) c)` is convex in c. The solved lift is shrunk towards 1 by the
+/// evidence, `log L' = log L × E / (E + priorMinutes)` with E = Σ R_b c_b (the rhythm's minutes in
+/// covariate hours): a segment of a few users seen in two rainy hours keeps lift ≈ 1, a large one
+/// keeps its estimate. Below `minimumExpectedMinutes` the lift is 1.
 public struct CovariateEffects: Sendable {
     public typealias Kind = CovariateExposure.Kind
 
-    /// Sums per segment and kind.
+    /// Sums per segment and kind, as of `now`.
     public struct Evidence: Sendable, Equatable {
-        /// Σ O_u and Σ Ê_u, decayed minutes as of `now`.
-        public var observed = 0.0, expected = 0.0
-        /// Σ μ̂_b C_b c_b (as of `now`).
-        public var inflation = 0.0
+        /// Σ O_u, decayed minutes.
+        public var observed = 0.0
+        /// Per bucket of c_b (`buckets` of equal width): Σ R_b c_b and Σ R_b c_b².
+        public var mass = [Double](repeating: 0, count: Evidence.buckets)
+        public var massShare = [Double](repeating: 0, count: Evidence.buckets)
         public var users = 0
+        static let buckets = 32
 
-        /// The lift, corrected for the rhythm's own inflation; 1 without enough evidence.
+        /// Σ R_b c_b: the minutes the rhythm puts in covariate hours.
+        public var expected: Double { mass.reduce(0, +) }
+
+        /// `Σ_j L a_j / (1 + (L − 1) c_j)` with a_j the bucket's mass and c_j its mean share.
+        func expected(lift l: Double) -> Double {
+            var total = 0.0
+            for j in 0..<Self.buckets where mass[j] > 0 {
+                let c = massShare[j] / mass[j]
+                total += l * mass[j] / (1 + (l - 1) * c)
+            }
+            return total
+        }
+
+        /// The lift, shrunk towards 1 by the evidence; 1 without enough of it.
         public var lift: Double {
-            guard expected >= CovariateEffects.minimumExpectedMinutes else { return 1 }
-            let raw = observed / expected
-            let c = min(0.9, inflation / expected)
-            let denominator = 1 - raw * c
-            guard denominator > 0.05 else { return CovariateEffects.maximumLift }
-            return min(CovariateEffects.maximumLift, max(0, raw * (1 - c) / denominator))
+            let e = expected
+            guard e >= CovariateEffects.minimumExpectedMinutes else { return 1 }
+            var lo = 0.0, hi = CovariateEffects.maximumLift
+            if expected(lift: hi) > observed {
+                for _ in 0..<50 {
+                    let mid = (lo + hi) / 2
+                    if expected(lift: mid) < observed { lo = mid } else { hi = mid }
+                }
+            }
+            let solved = max(1.0 / CovariateEffects.maximumLift, (lo + hi) / 2)
+            return _exp(_log(solved) * e / (e + CovariateEffects.priorMinutes))
         }
     }
 
     /// Exposure below this (expected minutes across the segment) says nothing.
     public static let minimumExpectedMinutes = 30.0
-    /// The largest lift believed.
+    /// Evidence (expected minutes) at which a lift is believed halfway, in log terms.
+    public static let priorMinutes = 600.0
+    /// The largest lift believed (and 1 / it the smallest).
     public static let maximumLift = 20.0
 
     public let exposure: CovariateExposure
@@ -47,28 +77,36 @@ public struct CovariateEffects: Sendable {
         rhythm = RhythmRates(now: exposure.now, offsets: exposure.offsets, halfLifeDays: exposure.halfLifeDays)
     }
 
-    /// Adds one user's evidence.
+    /// Adds one user's evidence. A user who is lately somewhere that holds less than half of their
+    /// long region mix (a mover, a traveller) is left out: their past exposure is placed by that
+    /// mix, which says where they usually were, not when they were where.
     public mutating func add(_ p: UserProfile) {
-        guard p.covariateMinutes > 0, p.activeMinutes > 0 else { return }
+        guard p.covariateMinutes > 0, p.activeMinutes > 0, Self.isSettled(p) else { return }
         rhythm.rates(of: p, rates: &rates, weights: &weights)
         guard let x = exposure.exposure(of: p, weights: weights) else { return }
         let scale = p.scale(at: exposure.now, halfLifeDays: exposure.halfLifeDays)
-        for kind in Kind.allCases {
-            var expected = 0.0, inflation = 0.0
-            let base = kind.rawValue * 168
+        for kind in Kind.all {
+            let key = Key(segment: p.segment, kind: kind)
+            var ev = evidence[key] ?? Evidence()
+            let base = kind.index * 168
             for b in 0..<168 where x.counts[base + b] > 0 {
-                let e = rates[b] * x.counts[base + b]
-                expected += e
-                inflation += e * x.share(kind, bin: b)
+                let c = x.share(kind, bin: b)
+                let j = min(Evidence.buckets - 1, Int(c * Double(Evidence.buckets)))
+                let e = rates[b] * x.counts[base + b] // μ̂_b C_b = R_b c_b
+                ev.mass[j] += e
+                ev.massShare[j] += e * c
             }
-            let observed = Double(kind == .rain ? p.rainMinutes : p.eventMinutes)
-            var ev = evidence[Key(segment: p.segment, kind: kind)] ?? Evidence()
-            ev.observed += observed * scale
-            ev.expected += expected
-            ev.inflation += inflation
+            ev.observed += Double(kind.eventLag.map { p.eventMinutesByLag[$0] } ?? p.rainMinutes) * scale
             ev.users += 1
-            evidence[Key(segment: p.segment, kind: kind)] = ev
+            evidence[key] = ev
         }
+    }
+
+    static func isSettled(_ p: UserProfile) -> Bool {
+        guard let here = p.currentRegion else { return true }
+        let total = p.regions.reduce(0) { $0 + $1.weight }
+        let share = p.regions.first { $0.name == here }?.weight ?? 0
+        return total > 0 && share >= total / 2
     }
 
     /// The lift of `kind` for `segment` (1 when unknown).
@@ -79,12 +117,12 @@ public struct CovariateEffects: Sendable {
     /// The factor on a user's rhythm-predicted minutes in one step: for each kind, the lift when it
     /// is active, divided by the inflation the rhythm carries in that bin, `1 + (L − 1) c_b`.
     @inline(__always)
-    func factor(mask: UInt8, bin: Int, exposure x: CovariateExposure.UserExposure, lifts: [Double]) -> Double {
+    func factor(active: CovariateExposure.Active, bin: Int, exposure x: CovariateExposure.UserExposure, lifts: [Double]) -> Double {
         var f = 1.0
-        for kind in Kind.allCases {
-            let l = lifts[kind.rawValue]
+        for kind in Kind.all {
+            let l = lifts[kind.index]
             guard l != 1 else { continue }
-            if mask & kind.bit != 0 { f *= l }
+            if active.has(kind) { f *= l }
             f /= 1 + (l - 1) * x.share(kind, bin: bin)
         }
         return f
@@ -92,20 +130,29 @@ public struct CovariateEffects: Sendable {
 }
 
 extension CovariateEffects {
-    /// A line per covariate active in some of `steps` (masks of a region's forecast steps) naming
-    /// the segments it moves by more than 10 %: `rain in 5 of 24 h: segment 1 ×1.6`.
-    func drivers(masks: [UInt8], segments: [Int32?], eventName: String?) -> [String] {
+    /// A line per covariate active in some of `steps` (a region's forecast steps) naming the
+    /// segments it moves by more than 10 %: `rain in 5 of 24 h: segment 1 ×1.6`, and for a
+    /// scheduled event the lifts hour by hour from its start: `… segment 2 ×2.1 ×4.3 ×4.0 ×1.9`.
+    func drivers(steps: [CovariateExposure.Active], segments: [Int32?], eventName: String?) -> [String] {
         var out: [String] = []
-        for kind in Kind.allCases {
-            let active = masks.filter { $0 & kind.bit != 0 }.count
-            guard active > 0 else { continue }
+        func label(_ seg: Int32?) -> String { seg.map { "segment \($0)" } ?? "unsegmented users" }
+        func times(_ l: Double) -> String { "×\(Double(Int((l * 10).rounded())) / 10)" }
+        let rainy = steps.filter(\.rain).count
+        if rainy > 0 {
             let moved = segments.compactMap { seg -> String? in
-                let l = lift(kind, segment: seg)
-                guard abs(l - 1) > 0.1 else { return nil }
-                return "\(seg.map { "segment \($0)" } ?? "unsegmented users") ×\(Double(Int((l * 10).rounded())) / 10)"
+                let l = lift(.rain, segment: seg)
+                return abs(l - 1) > 0.1 ? "\(label(seg)) \(times(l))" : nil
             }
-            let what = kind == .event ? "scheduled event\(eventName.map { " " + $0 } ?? "")" : "rain"
-            out.append("\(what) in \(active) of \(masks.count) h: " + (moved.isEmpty ? "no segment reacts" : moved.joined(separator: ", ")))
+            out.append("rain in \(rainy) of \(steps.count) h: " + (moved.isEmpty ? "no segment reacts" : moved.joined(separator: ", ")))
+        }
+        let lags = steps.map(\.lag).filter { $0 >= 0 }.map(Int.init)
+        if !lags.isEmpty {
+            let moved = segments.compactMap { seg -> String? in
+                let ls = lags.map { lift(.event(lag: $0), segment: seg) }
+                return ls.contains { abs($0 - 1) > 0.1 } ? "\(label(seg)) " + ls.map(times).joined(separator: " ") : nil
+            }
+            out.append("scheduled event\(eventName.map { " " + $0 } ?? "") in \(lags.count) of \(steps.count) h (hour by hour from its start): "
+                       + (moved.isEmpty ? "no segment reacts" : moved.joined(separator: ", ")))
         }
         return out
     }

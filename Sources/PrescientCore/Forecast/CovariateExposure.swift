@@ -11,15 +11,32 @@ import Glibc
 /// occurrence weights W_b (`RhythmRates`), `c_b = C_b / W_b` is the share of bin b's occurrences that
 /// had the covariate, and `Σ_b μ_b C_b` the minutes the user's rhythm puts in covariate hours.
 public struct CovariateExposure: Sendable {
-    /// The covariates Prescient learns effects of.
-    public enum Kind: Int, Sendable, CaseIterable, CustomStringConvertible {
-        case rain, event
-        public var description: String { self == .rain ? "rain" : "scheduled event" }
-        var bit: UInt8 { 1 << UInt8(rawValue) }
+    /// A covariate Prescient learns an effect of: rain, or the k-th hour from a scheduled event's
+    /// start (its own hours and its tail, `CovariateTable.eventLags` of them).
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        /// 0 = rain, 1 + k = event lag k.
+        public let index: Int
+        public static let rain = Kind(index: 0)
+        public static func event(lag: Int) -> Kind { Kind(index: 1 + lag) }
+        public static let count = 1 + CovariateTable.eventLags
+        public static let all = (0..<count).map { Kind(index: $0) }
+        public var eventLag: Int? { index == 0 ? nil : index - 1 }
+        public var description: String { eventLag.map { "scheduled event, hour \($0 + 1) from its start" } ?? "rain" }
     }
 
-    /// One past covariate hour: `2^((t − now)/h)`, its local hour-of-week bin, active kinds.
-    struct PastHour { var weight: Double; var bin: Int; var mask: UInt8 }
+    /// The kinds active in one hour: rain, and the event lag (−1: none).
+    public struct Active: Sendable, Equatable {
+        public var rain: Bool
+        public var lag: Int8
+        public static let none = Active(rain: false, lag: -1)
+        /// Whether `kind` is active.
+        @inline(__always)
+        public func has(_ kind: Kind) -> Bool { kind.index == 0 ? rain : Int(lag) == kind.index - 1 }
+        public var any: Bool { rain || lag >= 0 }
+    }
+
+    /// One past covariate hour: `2^((t − now)/h)`, its local hour-of-week bin, what was active.
+    struct PastHour { var weight: Double; var bin: Int; var active: Active }
 
     public let now: Timestamp
     public let halfLifeDays: Double
@@ -32,40 +49,37 @@ public struct CovariateExposure: Sendable {
         let nowHour = floorDiv(now.milliseconds, 3_600_000)
         for (region, hours) in table.hours {
             var list: [PastHour] = []
-            for (hour, h) in hours where hour < nowHour {
-                let mask = Self.mask(h)
-                guard mask != 0 else { continue }
+            for (hour, _) in hours where hour < nowHour {
                 let t = Timestamp(milliseconds: hour * 3_600_000)
+                let active = self.active(region: region, at: t)
+                guard active.any else { continue }
                 let days = Double(t.milliseconds - now.milliseconds) / 86_400_000
                 list.append(PastHour(weight: _exp2(days / halfLifeDays),
                                      bin: ProfileDemandForecast.hourOfWeek(t, offsetSeconds: offsets.offsetSeconds(region: region, at: t)),
-                                     mask: mask))
+                                     active: active))
             }
             past[region] = list.sorted { $0.weight < $1.weight }
         }
     }
 
-    static func mask(_ h: CovariateTable.Hour) -> UInt8 {
-        (h.rainMillimetres > 0 ? Kind.rain.bit : 0) | (h.event != nil ? Kind.event.bit : 0)
+    /// What is active in `region` in the hour containing `t` (nothing when unknown).
+    public func active(region: String, at t: Timestamp) -> Active {
+        Active(rain: (table.at(region: region, t)?.rainMillimetres ?? 0) > 0,
+               lag: Int8(table.eventLag(region: region, t) ?? -1))
     }
 
-    /// Which kinds are active in `region` in the hour containing `t` (0 when unknown).
-    public func mask(region: String, at t: Timestamp) -> UInt8 {
-        table.at(region: region, t).map(Self.mask) ?? 0
-    }
-
-    /// The name of the scheduled event in `region` at `t`, if any.
-    public func eventName(region: String, at t: Timestamp) -> String? { table.at(region: region, t)?.event }
+    /// The name of the scheduled event whose effect `region` is in at `t`, if any.
+    public func eventName(region: String, at t: Timestamp) -> String? { table.eventName(region: region, t) }
 
     /// One user's exposure, as of `now`: per kind and bin, `C_b` and `c_b = C_b / W_b`.
     public struct UserExposure: Sendable {
-        /// `C_b` per kind: `counts[kind × 168 + b]`.
+        /// `C_b` per kind: `counts[kind.index × 168 + b]`.
         public var counts: [Double]
         /// `c_b` per kind, clamped to [0, 1] (0 for a bin never observed).
         public var shares: [Double]
 
         @inline(__always)
-        public func share(_ kind: Kind, bin: Int) -> Double { shares[kind.rawValue * 168 + bin] }
+        public func share(_ kind: Kind, bin: Int) -> Double { shares[kind.index * 168 + bin] }
     }
 
     /// The exposure of `p` given its bins' occurrence weights W_b (`RhythmRates`), or nil when the
@@ -76,7 +90,7 @@ public struct CovariateExposure: Sendable {
         guard totalRegion > 0 else { return nil }
         let firstHour = floorDiv(p.firstSeen.milliseconds, 3_600_000) * 3_600_000
         let firstWeight = _exp2(Double(firstHour - now.milliseconds) / 86_400_000 / halfLifeDays)
-        var counts = [Double](repeating: 0, count: Kind.allCases.count * 168)
+        var counts = [Double](repeating: 0, count: Kind.count * 168)
         for r in p.regions where r.weight > 0 {
             guard let hours = past[r.name] else { continue }
             let share = Double(r.weight) / totalRegion
@@ -85,8 +99,8 @@ public struct CovariateExposure: Sendable {
             while i < hours.count {
                 let hour = hours[i]
                 let w = share * hour.weight
-                if hour.mask & Kind.rain.bit != 0 { counts[hour.bin] += w }
-                if hour.mask & Kind.event.bit != 0 { counts[168 + hour.bin] += w }
+                if hour.active.rain { counts[hour.bin] += w }
+                if hour.active.lag >= 0 { counts[(1 + Int(hour.active.lag)) * 168 + hour.bin] += w }
                 i += 1
             }
         }

@@ -42,7 +42,7 @@ public struct ProfileDemandForecast: Sendable {
     private let offsets: RegionOffsets
     private let halfLifeDays: Double, churnAfterDays: Double
     /// Per region, the local hour-of-week bin and the active covariates of each forecast step.
-    private var stepsByRegion: [String: (bins: [Int], masks: [UInt8])] = [:]
+    private var stepsByRegion: [String: (bins: [Int], active: [CovariateExposure.Active])] = [:]
     /// Learned covariate lifts, with the table of known covariates (past and coming hours).
     public let effects: CovariateEffects?
     private var liftsBySegment: [Int32?: [Double]] = [:]
@@ -93,7 +93,7 @@ public struct ProfileDemandForecast: Sendable {
         var lifts: [Double] = []
         if let effects, let x = effects.exposure.exposure(of: p, weights: weights) {
             exposure = x
-            lifts = liftsBySegment[p.segment] ?? CovariateExposure.Kind.allCases.map { effects.lift($0, segment: p.segment) }
+            lifts = liftsBySegment[p.segment] ?? CovariateExposure.Kind.all.map { effects.lift($0, segment: p.segment) }
             liftsBySegment[p.segment] = lifts
         }
         var minutes = [Double](repeating: 0, count: horizon)
@@ -104,7 +104,7 @@ public struct ProfileDemandForecast: Sendable {
                 let b = steps.bins[s]
                 var m = rates[b] * share
                 if let effects, let exposure {
-                    m *= effects.factor(mask: steps.masks[s], bin: b, exposure: exposure, lifts: lifts)
+                    m *= effects.factor(active: steps.active[s], bin: b, exposure: exposure, lifts: lifts)
                 }
                 minutes[s] = m
             }
@@ -114,11 +114,11 @@ public struct ProfileDemandForecast: Sendable {
         }
     }
 
-    private mutating func steps(_ region: String) -> (bins: [Int], masks: [UInt8]) {
+    private mutating func steps(_ region: String) -> (bins: [Int], active: [CovariateExposure.Active]) {
         if let b = stepsByRegion[region] { return b }
         let times = (0..<horizon).map { Timestamp(milliseconds: start.milliseconds + Int64($0) * 3_600_000) }
         let b = (bins: times.map { Self.hourOfWeek($0, offsetSeconds: offsets.offsetSeconds(region: region, at: $0)) },
-                 masks: times.map { effects?.exposure.mask(region: region, at: $0) ?? 0 })
+                 active: times.map { effects?.exposure.active(region: region, at: $0) ?? .none })
         stepsByRegion[region] = b
         return b
     }
@@ -165,9 +165,9 @@ public struct ProfileDemandForecast: Sendable {
             }
         }
         if let effects, let steps = stepsByRegion[region] {
-            let event = steps.masks.indices.first { steps.masks[$0] & CovariateExposure.Kind.event.bit != 0 }
+            let event = steps.active.indices.first { steps.active[$0].lag >= 0 }
                 .flatMap { effects.exposure.eventName(region: region, at: Timestamp(milliseconds: start.milliseconds + Int64($0) * 3_600_000)) }
-            out.drivers += effects.drivers(masks: steps.masks, segments: segment.map { [$0] } ?? segments, eventName: event)
+            out.drivers += effects.drivers(steps: steps.active, segments: segment.map { [$0] } ?? segments, eventName: event)
         }
         return out
     }

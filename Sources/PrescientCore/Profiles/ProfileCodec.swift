@@ -5,7 +5,8 @@
 /// regions and features (u8 count, then u8 length + UTF-8 + f32), devices (u8 count + f32 each),
 /// other features (f32), resource totals (3 × f64), covariate minutes (3 × f32), prediction
 /// (u8 present; i64 start, i32 step, u16 count + f32 each), recent events (u8 count; u64 hash +
-/// i64 ms each), recent floor (u8 present + i64). Version 2 appends the recent-location mix (as
+/// i64 ms each), recent floor (u8 present + i64). Version 2 holds the event minutes by lag
+/// (`CovariateTable.eventLags` × f32 where version 1 had one total, which it drops) and appends the recent-location mix (as
 /// the other names) and its reference (i64 ms); version-1 blobs still decode, with no recent
 /// location (forecasts then place the user by the long region mix). The segment is not stored here: stores keep
 /// assignments apart, so a segmentation run does not rewrite every profile. A typical synthetic
@@ -39,7 +40,7 @@ public enum ProfileCodec {
         put(p.memoryMiBMinutes.bitPattern, &out)
         put(p.networkKbpsMinutes.bitPattern, &out)
         put(p.rainMinutes.bitPattern, &out)
-        put(p.eventMinutes.bitPattern, &out)
+        for k in 0..<CovariateTable.eventLags { put(p.eventMinutesByLag[k].bitPattern, &out) }
         put(p.covariateMinutes.bitPattern, &out)
         if let pr = p.prediction {
             out.append(1)
@@ -83,7 +84,12 @@ public enum ProfileCodec {
         p.memoryMiBMinutes = Double(bitPattern: try r.u64())
         p.networkKbpsMinutes = Double(bitPattern: try r.u64())
         p.rainMinutes = Float(bitPattern: try r.u32())
-        p.eventMinutes = Float(bitPattern: try r.u32())
+        if v == 1 {
+            // Version 1 kept one total counted by session start: not comparable with the lags.
+            _ = try r.u32()
+        } else {
+            for k in 0..<CovariateTable.eventLags { p.eventMinutesByLag[k] = Float(bitPattern: try r.u32()) }
+        }
         p.covariateMinutes = Float(bitPattern: try r.u32())
         if try r.u8() == 1 {
             let start = Timestamp(milliseconds: Int64(bitPattern: try r.u64()))

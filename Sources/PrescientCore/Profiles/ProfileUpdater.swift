@@ -156,7 +156,8 @@ public struct ProfileUpdater: Sendable {
     }
 
     /// Adds the session's minutes in each hour it covers to the covariate counters of that hour
-    /// (minutes in rain, in a scheduled event, with covariate data at all), like the rhythm does.
+    /// (minutes in rain, by lag in and after a scheduled event, with covariate data at all), like the
+    /// rhythm does.
     private func addCovariateMinutes(_ e: Event, seconds: Double, weight: Double, to p: inout UserProfile) {
         var start = e.time.milliseconds
         var remaining = Int64(seconds * 1000)
@@ -169,7 +170,7 @@ public struct ProfileUpdater: Sendable {
                 let w = Float(Double(inThisHour) * perMs)
                 p.covariateMinutes += w
                 if c.rainMillimetres > 0 { p.rainMinutes += w }
-                if c.event != nil { p.eventMinutes += w }
+                if let lag = covariates.eventLag(region: e.region, Timestamp(milliseconds: start)) { p.eventMinutesByLag[lag] += w }
             }
             remaining -= inThisHour
             start += inThisHour
@@ -186,7 +187,7 @@ public struct ProfileUpdater: Sendable {
         p.otherFeatures *= f
         let d = Double(f)
         p.cpuMillicoreMinutes *= d; p.memoryMiBMinutes *= d; p.networkKbpsMinutes *= d
-        p.rainMinutes *= f; p.eventMinutes *= f; p.covariateMinutes *= f
+        p.rainMinutes *= f; p.eventMinutesByLag *= f; p.covariateMinutes *= f
     }
 
     /// Adds `weight × minutes` to the local hour-of-week bins the session covers (integer

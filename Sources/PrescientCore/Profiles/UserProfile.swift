@@ -43,9 +43,11 @@ public struct UserProfile: Sendable, Equatable {
     public var cpuMillicoreMinutes: Double
     public var memoryMiBMinutes: Double
     public var networkKbpsMinutes: Double
-    /// Decayed active minutes in rainy and in scheduled-event hours, where covariates were given.
+    /// Decayed active minutes in rainy hours, and in the hours of and after a scheduled event by
+    /// event lag (lane k: k hours after the event's start, `CovariateTable.eventLags` lanes used),
+    /// where covariates were given; spread over the hours a session covers, like the rhythm.
     public var rainMinutes: Float
-    public var eventMinutes: Float
+    public var eventMinutesByLag: SIMD8<Float>
     /// Minutes with covariate data at all (so sensitivities can tell "dry" from "unknown").
     public var covariateMinutes: Float
 
@@ -74,7 +76,7 @@ public struct UserProfile: Sendable, Equatable {
         devices = [Float](repeating: 0, count: DeviceClass.allCases.count)
         features = []; otherFeatures = 0
         cpuMillicoreMinutes = 0; memoryMiBMinutes = 0; networkKbpsMinutes = 0
-        rainMinutes = 0; eventMinutes = 0; covariateMinutes = 0
+        rainMinutes = 0; eventMinutesByLag = .zero; covariateMinutes = 0
         recent = []
     }
 
@@ -98,6 +100,9 @@ public struct UserProfile: Sendable, Equatable {
         guard m > 0 else { return FeatureCost(cpuMillicores: 0, memoryMiB: 0, networkKbps: 0) }
         return FeatureCost(cpuMillicores: cpuMillicoreMinutes / m, memoryMiB: memoryMiBMinutes / m, networkKbps: networkKbpsMinutes / m)
     }
+
+    /// Decayed minutes in the hours of and after scheduled events, all lags.
+    public var eventMinutes: Float { eventMinutesByLag.sum() }
 
     /// The region with the most activity.
     public var mainRegion: String? { regions.max { $0.weight < $1.weight }?.name }

@@ -50,6 +50,21 @@ public struct ShiftScenario: Sendable {
         public var demand: [String: [Double]]
         public var historyHours: Int
         public var origin: Timestamp
+        public var destinationRegion: String, originRegion: String
+
+        /// Scores 24-hour forecasts of the destination and the origin region (CPU cores).
+        public func score(_ model: String, destination: [Double], origin originForecast: [Double]) -> Score {
+            let d = demand[destinationRegion]!, o = demand[originRegion]!
+            let dHistory = Array(d.prefix(historyHours)), oHistory = Array(o.prefix(historyHours))
+            let dActual = Array(d[historyHours...]), oActual = Array(o[historyHours...])
+            func mase(_ a: [Double], _ f: [Double], _ history: [Double]) -> Double {
+                ForecastMetrics.mase(actual: a, forecast: f, history: history, season: 24) ?? .nan
+            }
+            return Score(model: model, destination: destination, origin: originForecast,
+                         affected: mase(affectedSteps.map { dActual[$0] }, affectedSteps.map { destination[$0] }, dHistory),
+                         destinationDay: mase(dActual, destination, dHistory),
+                         originDay: mase(oActual, originForecast, oHistory))
+        }
     }
 
     /// The names of the profile-driven variants in `Outcome.scores`.
@@ -121,30 +136,22 @@ public struct ShiftScenario: Sendable {
             return generator.matches.contains { $0.region == to && $0.start.milliseconds < t.milliseconds + 3_600_000 && $0.end > t }
         }
         let calendar = SeriesCalendar(start: spec.start, stepSeconds: 3600)
-        func score(_ model: String, destination: [Double], origin originForecast: [Double]) -> Score {
-            let dHistory = Array(demand[to].prefix(originHour)), oHistory = Array(demand[from].prefix(originHour))
-            let dActual = Array(demand[to][originHour..<(originHour + 24)]), oActual = Array(demand[from][originHour..<(originHour + 24)])
-            let mase = { (a: [Double], f: [Double], hist: [Double]) in ForecastMetrics.mase(actual: a, forecast: f, history: hist, season: 24) ?? .nan }
-            return Score(model: model, destination: destination, origin: originForecast,
-                         affected: mase(affectedSteps.map { dActual[$0] }, affectedSteps.map { destination[$0] }, dHistory),
-                         destinationDay: mase(dActual, destination, dHistory),
-                         originDay: mase(oActual, originForecast, oHistory))
-        }
-        var scores = zip(profileModels, variants).map { name, f in
-            score(name, destination: f.result(region: settings.to, resource: .cpu, quantiles: []).mean,
-                  origin: f.result(region: settings.from, resource: .cpu, quantiles: []).mean)
+        var outcome = Outcome(scores: [], affectedSteps: affectedSteps, movedUsers: 0,
+                              segments: segmentation.segmentation.segments.count,
+                              drivers: full.result(region: settings.to, resource: .cpu, quantiles: []).drivers,
+                              demand: Dictionary(uniqueKeysWithValues: regionNames.enumerated().map { ($1, Array(demand[$0].prefix(originHour + 24))) }),
+                              historyHours: originHour, origin: origin, destinationRegion: settings.to, originRegion: settings.from)
+        for (name, f) in zip(profileModels, variants) {
+            outcome.scores.append(outcome.score(name, destination: f.result(region: settings.to, resource: .cpu, quantiles: []).mean,
+                                                origin: f.result(region: settings.from, resource: .cpu, quantiles: []).mean))
         }
         for model in ForecastModels.all() {
             let d = model.forecast(ForecastInput(values: Array(demand[to].prefix(originHour)), calendar: calendar), horizon: 24, quantiles: [])
             let o = model.forecast(ForecastInput(values: Array(demand[from].prefix(originHour)), calendar: calendar), horizon: 24, quantiles: [])
-            scores.append(score(model.name, destination: d.mean, origin: o.mean))
+            outcome.scores.append(outcome.score(model.name, destination: d.mean, origin: o.mean))
         }
-        let moved = (0..<spec.users).filter { generator.user($0).move?.day == spec.migrations[0].day && generator.user($0).move?.region == to }.count
-        return Outcome(scores: scores, affectedSteps: affectedSteps, movedUsers: moved,
-                       segments: segmentation.segmentation.segments.count,
-                       drivers: full.result(region: settings.to, resource: .cpu, quantiles: []).drivers,
-                       demand: Dictionary(uniqueKeysWithValues: regionNames.enumerated().map { ($1, Array(demand[$0].prefix(originHour + 24))) }),
-                       historyHours: originHour, origin: origin)
+        outcome.movedUsers = (0..<spec.users).filter { generator.user($0).move?.day == spec.migrations[0].day && generator.user($0).move?.region == to }.count
+        return outcome
     }
 
     /// Adds a session's CPU cores to the hours it covers (minutes in the hour × cores per minute).
