@@ -34,6 +34,32 @@ import Testing
         #expect(r.err.contains("forecast: east: 24-step cycle; 168-step cycle"))
     }
 
+    @Test func reconcileMakesEachRegionTheSumOfItsSegments() throws {
+        // eu/cpu is not the exact sum of its segments' history (a noisy meter), so base forecasts disagree.
+        var text = "unique_id,ds,y\n"
+        var rng = SplitMix64(seed: 9)
+        for t in 0..<(24 * 28) {
+            let c = CivilTime(epochMilliseconds: Int64(1_772_409_600 + t * 3600) * 1000)
+            let ds = "\(c.year)-0\(c.month)-\(c.day < 10 ? "0" : "")\(c.day) \(c.hour < 10 ? "0" : "")\(c.hour):00:00"
+            let a = 10 + Double(c.hour), b = 30 - Double(c.hour) / 2
+            text += "eu/cpu,\(ds),\(a + b + 8 * rng.nextGaussian())\neu/cpu/segment-1,\(ds),\(a)\neu/cpu/segment-2,\(ds),\(b + rng.nextGaussian())\n"
+        }
+        let input = TestFiles.write(text, name: "hierarchy.csv")
+        let r = prescient("forecast", "--series", input, "--horizon", "24", "--reconcile")
+        #expect(r.status == 0, "\(r.err)")
+        var p50: [String: [Double]] = [:]
+        for line in r.out.split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",")
+            p50[String(cells[0]), default: []].append(Double(cells[2])!)
+        }
+        let total = try #require(p50["eu/cpu"]), one = try #require(p50["eu/cpu/segment-1"]), two = try #require(p50["eu/cpu/segment-2"])
+        for h in 0..<24 { #expect(abs(total[h] - one[h] - two[h]) < 1e-6 * total[h], "step \(h)") }
+        #expect(r.err.contains("eu/cpu: ") && r.err.contains("reconciled: equals the sum of its 2 children (MinT)"))
+        // Without a hierarchy the flag says why it cannot act.
+        let flat = prescient("forecast", "--series", TestFiles.write(Self.table(), name: "flat.csv"), "--horizon", "24", "--reconcile")
+        #expect(flat.status == 64 && flat.err.contains("no hierarchy in the ids"))
+    }
+
     @Test func backtestWritesCrossValidationRowsAndAMetricsTable() throws {
         let input = TestFiles.write(Self.table(), name: "series.csv")
         let out = TestFiles.scratchDirectory("bt") + "/cv.csv"

@@ -122,15 +122,33 @@ import Testing
     @Test func reconciliationMakesTotalsEqualTheirParts() {
         let total = ForecastResult(mean: [10, 20], quantiles: [0.9: [12, 24]])
         let parts = [ForecastResult(mean: [4, 5]), ForecastResult(mean: [4, 9])]
+        let children = Reconciliation.hierarchy(ids: ["eu/cpu", "eu/cpu/segment-1", "eu/cpu/segment-2"])
+        #expect(children == [0: [1, 2]])
         // Equal variances (OLS): gap 2 at step 0 → each of three nodes moves by 2/3.
-        let ols = Reconciliation.minTrace(total: total, parts: parts, totalVariance: [1, 1], partVariances: [[1, 1], [1, 1]])
-        for h in 0..<2 { #expect(abs(ols.total.mean[h] - ols.parts.reduce(0) { $0 + $1.mean[h] }) < 1e-12) }
-        #expect(abs(ols.total.mean[0] - (10 - 2.0 / 3)) < 1e-12)
-        #expect(abs(ols.total.quantiles[0.9]![0] - (12 - 2.0 / 3)) < 1e-12)
-        // A certain total (variance 0) stays; the parts absorb the gap by their variances.
-        let mint = Reconciliation.minTrace(total: total, parts: parts, totalVariance: [0, 0], partVariances: [[1, 1], [3, 3]])
-        #expect(mint.total.mean == [10, 20])
-        #expect(mint.parts[0].mean == [4.5, 6.5] && mint.parts[1].mean == [5.5, 13.5])
+        let ols = Reconciliation.minTrace([total] + parts, variances: [[1, 1], [1, 1], [1, 1]], children: children)
+        for h in 0..<2 { #expect(abs(ols[0].mean[h] - ols[1].mean[h] - ols[2].mean[h]) < 1e-12) }
+        #expect(abs(ols[0].mean[0] - (10 - 2.0 / 3)) < 1e-12)
+        #expect(abs(ols[0].quantiles[0.9]![0] - (12 - 2.0 / 3)) < 1e-12)
+        // A nearly certain total stays; the parts absorb the gap by their variances.
+        let mint = Reconciliation.minTrace([total] + parts, variances: [[1e-9, 1e-9], [1, 1], [3, 3]], children: children)
+        for (got, want) in zip(mint.map(\.mean), [[10.0, 20], [4.5, 6.5], [5.5, 13.5]]) {
+            for h in 0..<2 { #expect(abs(got[h] - want[h]) < 1e-6) }
+        }
+    }
+
+    @Test func reconciliationHandlesDeeperTreesAndLeavesLoneSeriesAlone() {
+        // world = eu + us; eu = eu/a + eu/b; "other" stands alone.
+        let ids = ["world", "world/eu", "world/us", "world/eu/a", "world/eu/b", "other"]
+        let children = Reconciliation.hierarchy(ids: ids)
+        #expect(children == [0: [1, 2], 1: [3, 4]])
+        let base = [100.0, 50, 40, 20, 25, 7].map { ForecastResult(mean: [$0]) }
+        let out = Reconciliation.minTrace(base, variances: Array(repeating: [1], count: 6), children: children)
+        #expect(abs(out[0].mean[0] - out[1].mean[0] - out[2].mean[0]) < 1e-9)
+        #expect(abs(out[1].mean[0] - out[3].mean[0] - out[4].mean[0]) < 1e-9)
+        #expect(out[5].mean == [7])
+        // The spread a forecast's p10/p90 imply: a normal's.
+        let f = ForecastResult(mean: [10], quantiles: [0.1: [10 - 1.2815515655446004 * 2], 0.9: [10 + 1.2815515655446004 * 2]])
+        #expect(abs(Reconciliation.variance(of: f)[0] - 4) < 1e-6)
     }
 }
 

@@ -11,6 +11,7 @@ struct ForecastCommand: Command {
         SeriesOptions.series, SeriesOptions.horizon, SeriesOptions.freq, SeriesOptions.level, SeriesOptions.holidays,
         SeriesOptions.models, SeriesOptions.saveModel, SeriesOptions.loadModel, SeriesOptions.out,
         CommonOptions.store, CommonOptions.config,
+        OptionSpec("--reconcile", help: "with --series: make parents equal the sum of their children (ids a/b ⊃ a/b/c), MinT weighted by each forecast's spread"),
         OptionSpec("--by-segment", help: "with --store: also write one row set per segment (region/resource/segment-N); regions are their sums"),
         OptionSpec("--now", value: "TIME", help: "with --store: forecast from this instant, not before the newest event in the store (the default)"),
         OptionSpec("--covariates", value: "FILE", help: "with --store: hourly rain and scheduled events (region,ds,rain_mm,event), past and coming; segments' lifts are learned from the past hours and applied to the coming ones"),
@@ -32,6 +33,7 @@ struct ForecastCommand: Command {
     let examples = [
         "prescient forecast --series load.csv --horizon 24 --out forecast.csv",
         "prescient forecast --series load.csv --horizon 48 --freq 30min --level 80 90 --holidays holidays.csv",
+        "prescient forecast --series regions-and-segments.csv --horizon 24 --reconcile",
         "prescient forecast --store sqlite:prescient.db --horizon 24 --by-segment --out regions.csv",
         "prescient forecast --store sqlite:pop.db --covariates pop/covariates.csv --horizon 24",
     ]
@@ -47,14 +49,32 @@ struct ForecastCommand: Command {
         if let lstm = try SeriesOptions.lstm(args, context, series: series, calendar: calendar, horizon: horizon, trainEnd: { $0.values.count }) {
             models.append(lstm)
         }
-        let quantiles = ForecastResult.quantiles(forLevels: levels)
+        var quantiles = ForecastResult.quantiles(forLevels: levels)
+        let reconcile = args.has("--reconcile")
+        // The spread reconciliation weighs by: p10/p90 even when not asked for.
+        if reconcile { quantiles = Array(Set(quantiles + [0.1, 0.9])).sorted() }
         let started = monotonicSeconds()
-        var text = LongFormat.forecastHeader(models: models.map(\.name), levels: levels) + "\n"
-        for s in series {
+        var results = series.map { s in
             let input = ForecastInput(values: s.values, calendar: SeriesCalendar(series: s, calendar: calendar))
-            let results = models.map { (name: $0.name, result: $0.forecast(input, horizon: horizon, quantiles: quantiles)) }
-            LongFormat.forecastRows(s, models: results, levels: levels, into: &text)
-            if let first = results.first {
+            return models.map { (name: $0.name, result: $0.forecast(input, horizon: horizon, quantiles: quantiles)) }
+        }
+        if reconcile {
+            let children = Reconciliation.hierarchy(ids: series.map(\.id))
+            guard !children.isEmpty else { throw UsageError("--reconcile: no hierarchy in the ids (a parent 'a/b' needs children 'a/b/…')") }
+            for m in models.indices {
+                let forecasts = results.map { $0[m].result }
+                let reconciled = Reconciliation.minTrace(forecasts, variances: forecasts.map(Reconciliation.variance), children: children)
+                for i in results.indices where reconciled[i] != forecasts[i] {
+                    results[i][m].result = reconciled[i]
+                    results[i][m].result.drivers.append(children[i] != nil ? "reconciled: equals the sum of its \(children[i]!.count) children (MinT)" : "reconciled with its parent (MinT)")
+                }
+            }
+            context.console.err("forecast: reconciled \(children.count) parent series with their children\n")
+        }
+        var text = LongFormat.forecastHeader(models: models.map(\.name), levels: levels) + "\n"
+        for (s, r) in zip(series, results) {
+            LongFormat.forecastRows(s, models: r, levels: levels, into: &text)
+            if let first = r.first {
                 context.console.err("forecast: \(s.id): \(first.result.drivers.joined(separator: "; "))\n")
             }
         }

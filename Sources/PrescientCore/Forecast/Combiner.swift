@@ -59,30 +59,3 @@ public struct Combiner: Forecaster {
         return out
     }
 }
-
-/// Makes a two-level forecast coherent (the total equals the sum of its parts) with the least
-/// change where the forecasts are least certain: MinT with a diagonal covariance (WLS), per step,
-/// `gap = total − Σ parts`, part i moves by `gap · v_i / V`, the total by `−gap · v_T / V`, with
-/// `V = v_T + Σ v_i` (variances; equal variances give OLS reconciliation). Quantiles shift with
-/// their mean.
-public enum Reconciliation {
-    public static func minTrace(total: ForecastResult, parts: [ForecastResult], totalVariance: [Double], partVariances: [[Double]]) -> (total: ForecastResult, parts: [ForecastResult]) {
-        var t = total
-        var p = parts
-        for h in total.mean.indices {
-            let sum = parts.reduce(0) { $0 + $1.mean[h] }
-            let gap = total.mean[h] - sum
-            let v = totalVariance[h] + partVariances.reduce(0) { $0 + $1[h] }
-            guard v > 0, gap != 0 else { continue }
-            let totalShift = -gap * totalVariance[h] / v
-            t.mean[h] += totalShift
-            for k in t.quantiles.keys { t.quantiles[k]![h] += totalShift }
-            for i in p.indices {
-                let shift = gap * partVariances[i][h] / v
-                p[i].mean[h] += shift
-                for k in p[i].quantiles.keys { p[i].quantiles[k]![h] += shift }
-            }
-        }
-        return (t, p)
-    }
-}
