@@ -141,18 +141,25 @@ public struct ProfileUpdater: Sendable {
     }
 
     /// Adds the event's minutes to the recent-location mix, weighted `2^((t − locationReference) /
-    /// locationHalfLife)`; the reference moves (one rescale of the short list) every 32 half-lives.
+    /// locationHalfLife)`; the reference moves (one rescale of the two slots) every 32 half-lives.
+    /// A third region displaces the lighter slot when it outweighs it (recent weights fade fast).
     @inline(__always)
     private func addLocation(_ event: Event, minutes: Double, to p: inout UserProfile) {
         var ahead = Double(event.time.milliseconds - p.locationReference.milliseconds) / 1000
         if ahead > 32 * locationHalfLifeSeconds {
             let f = Float(_exp2(-ahead / locationHalfLifeSeconds))
-            for i in p.location.indices { p.location[i].weight *= f }
-            p.location.removeAll { $0.weight == 0 }
+            p.recentRegion?.weight *= f
+            p.recentRegion2?.weight *= f
             p.locationReference = event.time
             ahead = 0
         }
-        _ = add(event.region, Float(_exp2(ahead / locationHalfLifeSeconds) * minutes), to: &p.location, limit: Int.max)
+        let w = Float(_exp2(ahead / locationHalfLifeSeconds) * minutes)
+        if p.recentRegion?.name == event.region { p.recentRegion!.weight += w; return }
+        if p.recentRegion2?.name == event.region { p.recentRegion2!.weight += w; return }
+        guard let a = p.recentRegion else { p.recentRegion = WeightedName(event.region, w); return }
+        guard let b = p.recentRegion2 else { p.recentRegion2 = WeightedName(event.region, w); return }
+        if a.weight <= b.weight { if w > a.weight { p.recentRegion = WeightedName(event.region, w) } }
+        else if w > b.weight { p.recentRegion2 = WeightedName(event.region, w) }
     }
 
     /// Adds the session's minutes in each hour it covers to the covariate counters of that hour

@@ -25,11 +25,13 @@ public struct UserProfile: Sendable, Equatable {
     public var rhythm: [Float]
     /// Decayed active minutes per region, by region name.
     public var regions: [WeightedName]
-    /// Where the user has been lately: active minutes per region decayed with the short location
-    /// half-life (`profiles.location_half_life_hours`), stored as of `locationReference`. Its shape
-    /// says where the user is now (a traveller abroad, a mover in the new region) while `regions`
-    /// still says where they usually are.
-    public var location: [WeightedName]
+    /// Where the user has been lately: the two regions with the most active minutes decayed with
+    /// the short location half-life (`profiles.location_half_life_hours`), stored as of
+    /// `locationReference` (inline: no allocation on the per-event path). Its shape says where the
+    /// user is now (a traveller abroad, a mover in the new region) while `regions` still says where
+    /// they usually are.
+    public var recentRegion: WeightedName?
+    public var recentRegion2: WeightedName?
     /// The instant `location`'s weights are expressed at (moves every 32 location half-lives).
     public var locationReference: Timestamp
     /// Decayed active minutes per device class, indexed by `DeviceClass.allCases` order.
@@ -72,7 +74,7 @@ public struct UserProfile: Sendable, Equatable {
         self.user = user
         firstSeen = t; lastSeen = t; decayReference = t; locationReference = t; events = 0
         rhythm = [Float](repeating: 0, count: Self.hoursPerWeek)
-        regions = []; location = []
+        regions = []
         devices = [Float](repeating: 0, count: DeviceClass.allCases.count)
         features = []; otherFeatures = 0
         cpuMillicoreMinutes = 0; memoryMiBMinutes = 0; networkKbpsMinutes = 0
@@ -107,8 +109,27 @@ public struct UserProfile: Sendable, Equatable {
     /// The region with the most activity.
     public var mainRegion: String? { regions.max { $0.weight < $1.weight }?.name }
 
-    /// The region the user has been in most lately (largest `location` weight), if known.
-    public var currentRegion: String? { location.max { $0.weight < $1.weight }?.name }
+    /// The recent-location mix as a list, heaviest first (setting keeps the two heaviest).
+    public var location: [WeightedName] {
+        get {
+            var out: [WeightedName] = []
+            if let a = recentRegion { out.append(a) }
+            if let b = recentRegion2 { out.append(b) }
+            return out.count == 2 && out[1].weight > out[0].weight ? [out[1], out[0]] : out
+        }
+        set {
+            let top = newValue.sorted { $0.weight > $1.weight }
+            recentRegion = top.first
+            recentRegion2 = top.count > 1 ? top[1] : nil
+        }
+    }
+
+    /// The region the user has been in most lately, if known.
+    public var currentRegion: String? {
+        guard let a = recentRegion else { return nil }
+        guard let b = recentRegion2, b.weight > a.weight else { return a.name }
+        return b.name
+    }
 }
 
 /// A name with a decayed weight (a region, a feature).
