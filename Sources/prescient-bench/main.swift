@@ -8,7 +8,7 @@ import PrescientSim
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "replay", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -46,6 +46,7 @@ if which == "scenario" || which == "all" {
                           anchors: arguments.firstIndex(of: "--anchors").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil },
                           verbose: arguments.contains("--hourly"))
 }
+if which == "replay" || which == "all" { ReplayBenchmark.run(users: option("--users", 20_000), days: option("--days", 28)) }
 if which == "forecast-data" {
     let dir = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ".build/forecast-bench"
     do { for p in try ForecastDataSets.export(ForecastDataSets.all(data: sharedData), to: dir) { print(p) } }

@@ -1,0 +1,227 @@
+/// Decides, for one region and one control step, how many instances of which type to launch or
+/// terminate so capacity is ready before the forecast needs it, at the least expected cost.
+/// Pure: everything it knows comes in `Input`; what it must remember (cooldown, stabilisation)
+/// comes in and goes out as `Memory`.
+///
+/// Rules, in order (each decision's reason names the ones that acted):
+/// 1. **Lead time**: instances launched now are ready after boot + `schedulingBufferSeconds`; the
+///    scale-out window is [now + lead, now + lead + interval], the minutes this decision is the last
+///    chance for. Scale-in looks at [now, now + lead + interval].
+/// 2. **Quantile by cost** (`CostModel`): the level q* whose capacity minimises instance price +
+///    penalty × P(demand > capacity) over the window; a premium segment mix raises the penalty
+///    (`penaltyWeight`) and so q*.
+/// 3. **Needed capacity** per resource: max over the window of the q* forecast × `safetyFactor` /
+///    `targetUtilisation`.
+/// 4. **Trust gate**: with recent forecast error above `maxForecastError` or under
+///    `minHistoryHours` of history, needed = max(predictive, reactive), reactive = observed demand ×
+///    safety / target. Trusted or not, demand already observed above the forecast is never
+///    ignored: the last minute must fit under the scale-out threshold.
+/// 5. **Thresholds**: scale out when the forecast would use more than `scaleOutThreshold` of the
+///    capacity ready or booting by the window; scale in only when the highest recommendation over
+///    `stabilisationSeconds` leaves usage under `scaleInThreshold` (hysteresis: hold in between).
+/// 6. **Cooldown**: no action within `cooldownSeconds` of the last, except scaling out while demand
+///    already exceeds ready capacity.
+/// 7. **Mix**: launch the type that covers the shortfall of every resource at the lowest price;
+///    terminate the most expensive per unit of the binding resource first.
+/// 8. **Limits**: `maxStep`, per-type quota, min/max instances per region, and the budget per hour
+///    left to this region.
+public struct CapacityPlanner: Sendable {
+    public var scaling: ScalingSpec
+    public var slo: SLOSpec
+    public var catalog: [InstanceTypeSpec]
+    /// Trust gate thresholds.
+    public var maxForecastError = 0.35
+    public var minHistoryHours = 7.0 * 24
+
+    public init(scaling: ScalingSpec, slo: SLOSpec, catalog: [InstanceTypeSpec]) {
+        self.scaling = scaling; self.slo = slo; self.catalog = catalog
+    }
+
+    public struct Input: Sendable {
+        public var now: Timestamp
+        public var region: String
+        /// Forecast demand per resource, minute 0 = now (capacity units).
+        public var forecast: [Resource: QuantileForecast]
+        /// Demand in the last minute, per resource.
+        public var observed: [Resource: Double]
+        public var fleet: RegionFleet
+        /// Recent forecast error (WAPE, 0…) and hours of history behind the forecast.
+        public var recentError: Double?
+        public var historyHours: Double
+        /// Multiplier on the under-provisioning penalty from the region's segment priorities.
+        public var penaltyWeight: Double = 1
+        /// Spending room left for this region, per hour (the budget minus the other regions).
+        public var budgetPerHour: Double = .infinity
+
+        public init(now: Timestamp, region: String, forecast: [Resource: QuantileForecast], observed: [Resource: Double],
+                    fleet: RegionFleet, recentError: Double?, historyHours: Double) {
+            self.now = now; self.region = region; self.forecast = forecast; self.observed = observed
+            self.fleet = fleet; self.recentError = recentError; self.historyHours = historyHours
+        }
+    }
+
+    /// What the planner remembers between steps for one region.
+    public struct Memory: Sendable, Equatable {
+        public var lastAction: Timestamp?
+        /// Recent recommendations (instances wanted), for scale-in stabilisation.
+        public var recommendations: [(time: Timestamp, count: Int)] = []
+        public init() {}
+        public static func == (a: Memory, b: Memory) -> Bool {
+            a.lastAction == b.lastAction && a.recommendations.map(\.count) == b.recommendations.map(\.count)
+                && a.recommendations.map(\.time) == b.recommendations.map(\.time)
+        }
+    }
+
+    public struct Plan: Sendable {
+        public var decisions: [ScalingDecision]
+        /// The quantile provisioned at, the capacity needed per resource, whether the trust gate fell back.
+        public var quantile: Double
+        public var needed: [Resource: Double]
+        public var trusted: Bool
+        /// Why nothing was done, when nothing was.
+        public var hold: String?
+    }
+
+    public func plan(_ input: Input, memory: inout Memory) -> Plan {
+        let now = input.now
+        let minutes = input.forecast.values.map(\.minutes).min() ?? 0
+        let lead = Int(((catalog.map(\.bootSeconds).max() ?? 60) + scaling.schedulingBufferSeconds) / 60)
+        let interval = max(1, Int(scaling.intervalSeconds / 60))
+        let window = min(lead, max(0, minutes - 1))..<min(minutes, lead + interval)
+        let inWindow = 0..<min(minutes, lead + interval)
+        let cost = CostModel(catalog: catalog, penaltyPerMinute: slo.underProvisionPenalty * input.penaltyWeight)
+
+        // 2. The quantile, by expected cost over the scale-out window.
+        let q = window.isEmpty ? scaling.quantile
+            : cost.bestQuantile(input.forecast, window: window, headroom: scaling.safetyFactor / scaling.targetUtilisation)
+        // 3–4. Capacity needed, predictive and (through the trust gate) reactive.
+        var needed: [Resource: Double] = [:]
+        var keep: [Resource: Double] = [:]
+        for r in Resource.allCases {
+            guard let f = input.forecast[r] else { continue }
+            let peak = window.map { f.value(q, minute: $0) }.max() ?? 0
+            let peakAll = inWindow.map { f.value(q, minute: $0) }.max() ?? peak
+            needed[r] = peak * scaling.safetyFactor / scaling.targetUtilisation
+            keep[r] = peakAll * scaling.safetyFactor / scaling.targetUtilisation
+        }
+        var trusted = true
+        var gate = ""
+        if let e = input.recentError, e > maxForecastError {
+            trusted = false; gate = "trust gate: recent forecast error \(Self.percent(e)) > \(Self.percent(maxForecastError))"
+        } else if input.historyHours < minHistoryHours {
+            trusted = false; gate = "trust gate: \(Int(input.historyHours)) h of history < \(Int(minHistoryHours)) h"
+        }
+        if !trusted {
+            for r in Resource.allCases {
+                let reactive = (input.observed[r] ?? 0) * scaling.safetyFactor / scaling.targetUtilisation
+                needed[r] = max(needed[r] ?? 0, reactive); keep[r] = max(keep[r] ?? 0, reactive)
+            }
+            gate += ": using max(predictive, reactive)"
+        } else {
+            // Demand already above what the forecast allowed for is never ignored: the observed
+            // minute must fit under the scale-out threshold.
+            for r in Resource.allCases {
+                let floor = (input.observed[r] ?? 0) * scaling.safetyFactor / scaling.scaleOutThreshold
+                if floor > (needed[r] ?? 0) {
+                    needed[r] = floor; keep[r] = max(keep[r] ?? 0, floor)
+                    gate = "observed \(r.rawValue) \(Self.amount(input.observed[r] ?? 0, r)) above the forecast"
+                }
+            }
+        }
+
+        // 5. Usage of what will be there by the window, at the chosen quantile.
+        let readyBy = now.adding(seconds: Double(lead) * 60)
+        var usage = 0.0, binding = Resource.cpu
+        for r in Resource.allCases where (needed[r] ?? 0) > 0 {
+            let cap = input.fleet.capacity(r, catalog: catalog, readyBy: readyBy)
+            let u = cap > 0 ? (needed[r]! * scaling.targetUtilisation) / cap : .infinity
+            if u > usage { usage = u; binding = r }
+        }
+        let wanted = cost.instancesFor(needed)
+        memory.recommendations.append((now, wanted))
+        memory.recommendations.removeAll { now.milliseconds - $0.time.milliseconds > Int64(scaling.stabilisationSeconds * 1000) }
+        let inputs: [String: Double] = ["quantile": q, "usage": usage, "needed_\(binding.rawValue)": needed[binding] ?? 0,
+                                        "instances": Double(input.fleet.count), "wanted": Double(wanted)]
+        func describe() -> String {
+            let demand = needed[binding].map { Self.amount($0 * scaling.targetUtilisation / scaling.safetyFactor, binding) } ?? "-"
+            return "p\(Self.level(q)) \(binding.rawValue) forecast \(demand) by \(readyBy.rfc3339.dropFirst(11).prefix(5)) × safety \(scaling.safetyFactor) at target \(Self.percent(scaling.targetUtilisation)) needs \(Self.amount(needed[binding] ?? 0, binding)); ready or booting by then \(Self.amount(input.fleet.capacity(binding, catalog: catalog, readyBy: readyBy), binding)) (\(Self.percent(min(usage, 9.99))) used)"
+                + (gate.isEmpty ? "" : "; " + gate)
+        }
+        var plan = Plan(decisions: [], quantile: q, needed: needed, trusted: trusted, hold: nil)
+
+        let inCooldown = memory.lastAction.map { Double(now.milliseconds - $0.milliseconds) / 1000 < scaling.cooldownSeconds } ?? false
+        let overloaded = Resource.allCases.contains { (input.observed[$0] ?? 0) > input.fleet.capacity($0, catalog: catalog) }
+        let count = input.fleet.count
+        if usage > scaling.scaleOutThreshold || count < scaling.minInstancesPerRegion {
+            if inCooldown && !overloaded && count >= scaling.minInstancesPerRegion {
+                plan.hold = "cooldown: last action \(Int(Double(now.milliseconds - memory.lastAction!.milliseconds) / 1000)) s ago < \(Int(scaling.cooldownSeconds)) s; " + describe()
+                return plan
+            }
+            var shortfall: [Resource: Double] = [:]
+            for r in Resource.allCases { shortfall[r] = max(0, (needed[r] ?? 0) - input.fleet.capacity(r, catalog: catalog, readyBy: readyBy)) }
+            var room = min(scaling.maxStep, scaling.maxInstancesPerRegion - count)
+            var budget = input.budgetPerHour - input.fleet.pricePerHour(catalog: catalog)
+            var fleet = input.fleet
+            let minimum = max(0, scaling.minInstancesPerRegion - count)
+            while room > 0 {
+                guard let (type, k) = cost.cheapestCover(shortfall, fleet: fleet, region: input.region, atLeast: minimum, room: room, budget: budget) else { break }
+                plan.decisions.append(ScalingDecision(time: now, region: input.region, instanceType: type.name, delta: k,
+                    reason: "scale out: launch \(k) × \(type.name) (ready by \(now.adding(seconds: type.bootSeconds).rfc3339.dropFirst(11).prefix(5))): " + describe(),
+                    inputs: inputs))
+                room -= k; budget -= Double(k) * type.pricePerHour
+                fleet.pools[type.name, default: .init()].booting += Array(repeating: now.adding(seconds: type.bootSeconds), count: k)
+                for r in Resource.allCases { shortfall[r] = max(0, shortfall[r]! - Double(k) * type.capacity(r)) }
+                if shortfall.values.allSatisfy({ $0 <= 0 }) && fleet.count >= scaling.minInstancesPerRegion { break }
+            }
+            if plan.decisions.isEmpty { plan.hold = "cannot scale out (quota, budget or max instances): " + describe() }
+            if !plan.decisions.isEmpty { memory.lastAction = now }
+            return plan
+        }
+        // Scale in: only below the lower threshold, only by what stabilisation allows.
+        let stable = memory.recommendations.map(\.count).max() ?? wanted
+        if usage < scaling.scaleInThreshold && count > max(stable, scaling.minInstancesPerRegion) {
+            if inCooldown {
+                plan.hold = "cooldown before scaling in; " + describe()
+                return plan
+            }
+            var excess = min(scaling.maxStep, count - max(stable, scaling.minInstancesPerRegion))
+            var fleet = input.fleet
+            for type in cost.mostExpensiveFirst(binding) where excess > 0 {
+                guard let pool = fleet.pools[type.name], pool.count > 0 else { continue }
+                // Ready ones only (booting ones are about to serve), never below what the window needs.
+                var k = 0
+                while k < min(excess, pool.ready) {
+                    var trial = fleet
+                    trial.pools[type.name]!.ready = pool.ready - (k + 1)
+                    if Resource.allCases.contains(where: { trial.plannedCapacity($0, catalog: catalog) < (keep[$0] ?? 0) }) { break }
+                    k += 1
+                }
+                guard k > 0 else { continue }
+                plan.decisions.append(ScalingDecision(time: now, region: input.region, instanceType: type.name, delta: -k,
+                    reason: "scale in: terminate \(k) × \(type.name): usage \(Self.percent(usage)) < \(Self.percent(scaling.scaleInThreshold)) and the highest recommendation over \(Int(scaling.stabilisationSeconds)) s is \(stable) instances; " + describe(),
+                    inputs: inputs))
+                fleet.pools[type.name]!.ready = max(0, pool.ready - k)
+                excess -= k
+            }
+            if !plan.decisions.isEmpty { memory.lastAction = now } else { plan.hold = "scale in would leave the coming window short; " + describe() }
+            return plan
+        }
+        plan.hold = "hold: usage \(Self.percent(usage)) between \(Self.percent(scaling.scaleInThreshold)) and \(Self.percent(scaling.scaleOutThreshold)); " + describe()
+        return plan
+    }
+
+    static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded())) %" }
+    static func level(_ q: Double) -> String {
+        let p = q * 100
+        return p == p.rounded() ? "\(Int(p))" : "\(Double(Int(p * 10)) / 10)"
+    }
+    static func amount(_ v: Double, _ r: Resource) -> String {
+        let x = v / r.perForecastUnit
+        let s = Double(Int((x * 10).rounded())) / 10
+        switch r {
+        case .cpu: return "\(s) vCPU"
+        case .memory: return "\(s) GiB"
+        case .network: return "\(s) Mbit/s"
+        }
+    }
+}

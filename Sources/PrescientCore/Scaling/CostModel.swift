@@ -1,0 +1,65 @@
+/// Instance price against the penalty for under-provisioning, per minute:
+/// `cost(n, type) = n × price/60 + penalty × Σ_resources P(demand > n × capacity)` summed over the
+/// minutes considered. Chooses the quantile to provision at and the instance type(s) to launch.
+public struct CostModel: Sendable {
+    public var catalog: [InstanceTypeSpec]
+    /// Currency units per under-provisioned resource-minute (already weighted by segment priority).
+    public var penaltyPerMinute: Double
+    /// The levels tried for the provisioning quantile.
+    public static let levels = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995, 0.999]
+
+    public init(catalog: [InstanceTypeSpec], penaltyPerMinute: Double) {
+        self.catalog = catalog; self.penaltyPerMinute = penaltyPerMinute
+    }
+
+    /// The cheapest single type and count covering `needed` of every resource.
+    public func cover(_ needed: [Resource: Double]) -> (type: InstanceTypeSpec, count: Int)? {
+        catalog.map { t in (t, Resource.allCases.map { r in Int(((needed[r] ?? 0) / t.capacity(r)).rounded(.up)) }.max() ?? 0) }
+            .min { Double($0.1) * $0.0.pricePerHour < Double($1.1) * $1.0.pricePerHour }
+    }
+
+    /// Instances of the cheapest covering type for `needed` (the planner's recommendation count).
+    public func instancesFor(_ needed: [Resource: Double]) -> Int { cover(needed)?.count ?? 0 }
+
+    /// The level whose capacity (its window peak × `headroom`, in the cheapest covering type)
+    /// has the least expected cost over `window`.
+    public func bestQuantile(_ forecast: [Resource: QuantileForecast], window: Range<Int>, headroom: Double) -> Double {
+        var best = (q: Self.levels[0], cost: Double.infinity)
+        for q in Self.levels {
+            var needed: [Resource: Double] = [:]
+            for (r, f) in forecast { needed[r] = (window.map { f.value(q, minute: $0) }.max() ?? 0) * headroom }
+            guard let (type, n) = cover(needed) else { continue }
+            var cost = Double(n) * type.pricePerHour / 60 * Double(window.count)
+            for (r, f) in forecast {
+                let cap = Double(n) * type.capacity(r)
+                for m in window { cost += penaltyPerMinute * f.exceedance(cap, minute: m) }
+            }
+            if cost < best.cost - 1e-12 { best = (q, cost) }
+        }
+        return best.q
+    }
+
+    /// The launch covering `shortfall` at the lowest price per covered share, within each type's
+    /// quota left in `region`, `room` instances and `budget` per hour; at least `atLeast` instances.
+    func cheapestCover(_ shortfall: [Resource: Double], fleet: RegionFleet, region: String, atLeast: Int, room: Int,
+                       budget: Double) -> (InstanceTypeSpec, Int)? {
+        var best: (InstanceTypeSpec, Int, Double)?
+        for t in catalog {
+            let quotaLeft = t.quota(in: region) - (fleet.pools[t.name]?.count ?? 0)
+            let affordable = budget.isFinite ? Int((budget / t.pricePerHour + 1e-9).rounded(.down)) : Int.max
+            let full = max(atLeast, Resource.allCases.map { Int(((shortfall[$0] ?? 0) / t.capacity($0)).rounded(.up)) }.max() ?? 0)
+            let k = min(full, room, quotaLeft, affordable)
+            guard k > 0 else { continue }
+            var coverage = 1.0
+            for r in Resource.allCases where (shortfall[r] ?? 0) > 0 { coverage = min(coverage, Double(k) * t.capacity(r) / shortfall[r]!) }
+            let score = Double(k) * t.pricePerHour / max(1e-9, min(1, coverage))
+            if best == nil || score < best!.2 { best = (t, k, score) }
+        }
+        return best.map { ($0.0, $0.1) }
+    }
+
+    /// Types in termination order: the highest price per unit of `binding` first.
+    func mostExpensiveFirst(_ binding: Resource) -> [InstanceTypeSpec] {
+        catalog.sorted { $0.pricePerHour / $0.capacity(binding) > $1.pricePerHour / $1.capacity(binding) }
+    }
+}

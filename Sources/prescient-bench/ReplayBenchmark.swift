@@ -1,0 +1,54 @@
+import Foundation
+import PrescientCore
+import PrescientRuntime
+import PrescientSim
+
+/// Every scaling policy on the simulated cloud over a synthetic population's true minute demand:
+/// cost, under-provisioned resource-minutes, actions, and the replay's speed.
+enum ReplayBenchmark {
+    static func run(users: Int, days: Int) {
+        var config = PrescientConfig.default
+        let env = ProcessInfo.processInfo.environment
+        if let v = env["SAFETY"].flatMap(Double.init) { config.scaling.safetyFactor = v }
+        if let v = env["SCALEIN"].flatMap(Double.init) { config.scaling.scaleInThreshold = v }
+        if let v = env["SCALEOUT"].flatMap(Double.init) { config.scaling.scaleOutThreshold = v }
+        if let v = env["PENALTY"].flatMap(Double.init) { config.slo.underProvisionPenalty = v }
+        if let v = env["QUOTA"].flatMap(Int.init) { for i in config.instanceTypes.indices { config.instanceTypes[i].defaultQuota = v } }
+        let tz = TimeZoneTable()
+        let spec = PopulationSpec(users: users, days: days, start: Timestamp(seconds: 1_772_409_600), regions: config.regions,
+                                  features: config.features, seed: 3, utcOffset: { tz.offsetSeconds($0, at: $1) })
+        let generator = PopulationGenerator(spec: spec)
+        var acc = DemandAccumulator(start: spec.start, minutes: days * 1440, regions: config.regions.count, features: config.features.count)
+        for d in 0..<days {
+            for e in generator.day(d) {
+                acc.add(region: Int(e.region), feature: Int(e.feature), startMs: e.timeMs, seconds: Double(e.durationSeconds))
+            }
+        }
+        var trace = DemandTrace(start: spec.start, minutes: days * 1440, regions: config.regions.map(\.name))
+        for r in config.regions.indices {
+            let rows = acc.demand(region: r, costs: config.features.map(\.cost))
+            trace.values[r][Resource.cpu.index] = rows.map(\.cpu)
+            trace.values[r][Resource.memory.index] = rows.map(\.memory)
+            trace.values[r][Resource.network.index] = rows.map(\.network)
+        }
+        print("replay: \(users) users × \(days) days, \(config.regions.count) regions, minute steps")
+        let replay = Replay(trace: trace, config: config)
+        print("  policy            cost     under-provisioned resource-min   actions   seconds")
+        for var p in Replay.allPolicies(config: config) {
+            let t0 = monotonicSeconds()
+            let o = replay.run(&p)
+            if ProcessInfo.processInfo.environment["DETAIL"] != nil { detail(o, trace: trace) }
+            print("  \(o.policy.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Formatting.fixed(o.cost, 2).padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(o.underProvisionedTotal).padding(toLength: 32, withPad: " ", startingAt: 0)) \(String(o.actions.count).padding(toLength: 9, withPad: " ", startingAt: 0)) \(Formatting.fixed(monotonicSeconds() - t0, 2))")
+        }
+    }
+}
+
+extension ReplayBenchmark {
+    /// Debug detail for one policy: under-provisioning per region/resource and sample reasons.
+    static func detail(_ o: Replay.Outcome, trace: DemandTrace) {
+        print("  \(o.policy): under-provisioned per region [cpu, memory, network]: \(o.underProvisioned)")
+        for s in o.shortfalls.prefix(12) { print("    short: minute \(s.minute) (\(trace.time(s.minute).rfc3339)) \(trace.regions[s.region]) \(s.resource): demand \(Int(s.demand)) > capacity \(Int(s.capacity))") }
+        for d in o.actions.prefix(3) { print("    \(d.time.rfc3339) \(d.region) \(d.instanceType) \(d.delta): \(d.reason)") }
+        for d in o.actions.filter({ $0.time.milliseconds > trace.start.milliseconds + 10 * 86_400_000 }).prefix(6) { print("    \(d.time.rfc3339) \(d.region) \(d.instanceType) \(d.delta): \(d.reason)") }
+    }
+}

@@ -1,0 +1,163 @@
+import PrescientCore
+import Testing
+
+/// Each planner rule on its own, on a one-region fleet and exact (or spread) forecasts.
+@Suite struct CapacityPlannerTests {
+    static let now = Timestamp(milliseconds: CivilTime(year: 2026, month: 3, day: 2, hour: 12).epochMilliseconds())
+    /// c: 2 vCPU / 4 GiB, 60 s boot; r: 4 vCPU / 32 GiB, 60 s boot (memory-heavy, dearer).
+    static let catalog = [
+        InstanceTypeSpec(name: "c", vcpu: 2, memoryGiB: 4, networkGbps: 10, pricePerHour: 0.1, bootSeconds: 60),
+        InstanceTypeSpec(name: "r", vcpu: 4, memoryGiB: 32, networkGbps: 10, pricePerHour: 0.3, bootSeconds: 60),
+    ]
+    /// Lead = 60 s boot + 60 s buffer = 2 min; window = minutes [2, 3).
+    static func planner(_ change: (inout ScalingSpec) -> Void = { _ in }) -> CapacityPlanner {
+        var s = ScalingSpec()
+        s.schedulingBufferSeconds = 60
+        s.intervalSeconds = 60
+        change(&s)
+        var p = CapacityPlanner(scaling: s, slo: SLOSpec(), catalog: catalog)
+        p.minHistoryHours = 0
+        return p
+    }
+    /// CPU millicores per minute for 10 minutes; memory and network negligible.
+    static func input(cpu: [Double], ready: Int = 2, type: String = "c", observed: Double? = nil) -> CapacityPlanner.Input {
+        let forecast: [Resource: QuantileForecast] = [.cpu: QuantileForecast(exact: cpu), .memory: QuantileForecast(exact: cpu.map { _ in 100 }),
+                                                      .network: QuantileForecast(exact: cpu.map { _ in 100 })]
+        return CapacityPlanner.Input(now: now, region: "eu-west", forecast: forecast, observed: [.cpu: observed ?? cpu[0]],
+                                     fleet: RegionFleet(pools: [type: .init(ready: ready)]), recentError: 0.1, historyHours: 500)
+    }
+    static func launched(_ plan: CapacityPlanner.Plan) -> Int { plan.decisions.filter { $0.delta > 0 }.reduce(0) { $0 + $1.delta } }
+
+    @Test func launchesWhenTheForecastCrossesInsideTheLeadTimeWindowNotBefore() {
+        var memory = CapacityPlanner.Memory()
+        // 2 × c = 4 vCPU. The jump to 5 vCPU at minute 2 is inside [now + lead, now + lead + interval).
+        let soon = Self.planner().plan(Self.input(cpu: [2500, 2500] + Array(repeating: 5000, count: 8)), memory: &memory)
+        // 5 vCPU × 1.1 / 0.7 = 7.86 vCPU needed; 4 there → launch 2 × c.
+        #expect(soon.decisions.map(\.delta) == [2] && soon.decisions[0].instanceType == "c")
+        #expect(soon.decisions[0].reason.hasPrefix("scale out: launch 2 × c (ready by 12:01): p"))
+        // The same jump at minute 3 is beyond this decision's window: the next minute's decision takes it.
+        memory = CapacityPlanner.Memory()
+        let later = Self.planner().plan(Self.input(cpu: [2500, 2500, 2500] + Array(repeating: 5000, count: 7)), memory: &memory)
+        #expect(Self.launched(later) == 0)
+    }
+
+    @Test func theSafetyFactorScalesWhatIsNeeded() {
+        var m1 = CapacityPlanner.Memory(), m2 = CapacityPlanner.Memory()
+        let cpu = Array(repeating: 5000.0, count: 10)
+        let plain = Self.planner { $0.safetyFactor = 1 }.plan(Self.input(cpu: cpu), memory: &m1)
+        let wary = Self.planner { $0.safetyFactor = 1.5 }.plan(Self.input(cpu: cpu), memory: &m2)
+        #expect(Self.launched(plain) == 2)   // 5 / 0.7 = 7.1 vCPU → 4 × c
+        #expect(Self.launched(wary) == 4)    // 7.5 / 0.7 = 10.7 vCPU → 6 × c
+    }
+
+    @Test func betweenTheThresholdsItHolds() {
+        var memory = CapacityPlanner.Memory()
+        // 2.2 vCPU × 1.1 on 4 vCPU = 60 %: between scale-in 50 % and scale-out 80 %.
+        let plan = Self.planner().plan(Self.input(cpu: Array(repeating: 2200, count: 10)), memory: &memory)
+        #expect(plan.decisions.isEmpty)
+        #expect(plan.hold?.hasPrefix("hold: usage 61 % between 50 % and 80 %") == true)
+    }
+
+    @Test func scaleInWaitsForTheStabilisationWindowAndTheCooldown() {
+        var memory = CapacityPlanner.Memory()
+        let p = Self.planner { $0.cooldownSeconds = 0 }
+        // Five minutes ago the planner wanted 10 instances; now 1 vCPU would do with 10 ready.
+        memory.recommendations = [(Self.now.adding(seconds: -240), 10)]
+        let held = p.plan(Self.input(cpu: Array(repeating: 1000, count: 10), ready: 10), memory: &memory)
+        #expect(held.decisions.isEmpty)
+        // Six minutes later the high recommendation has left the 300 s window.
+        var later = Self.input(cpu: Array(repeating: 1000, count: 10), ready: 10)
+        later.now = Self.now.adding(seconds: 360)
+        let shrunk = p.plan(later, memory: &memory)
+        #expect(shrunk.decisions.count == 1 && shrunk.decisions[0].delta < 0)
+        #expect(shrunk.decisions[0].reason.hasPrefix("scale in: terminate"))
+        // Within the cooldown of that action, nothing more is terminated.
+        var cooled = CapacityPlanner.Memory()
+        cooled.lastAction = Self.now.adding(seconds: -30)
+        let q = Self.planner { $0.cooldownSeconds = 120 }
+        let plan = q.plan(Self.input(cpu: Array(repeating: 1000, count: 10), ready: 10), memory: &cooled)
+        #expect(plan.decisions.isEmpty && plan.hold?.hasPrefix("cooldown") == true)
+    }
+
+    @Test func cooldownHoldsAScaleOutUnlessDemandAlreadyExceedsReadyCapacity() {
+        let cpu = Array(repeating: 5000.0, count: 10)
+        var memory = CapacityPlanner.Memory()
+        memory.lastAction = Self.now.adding(seconds: -30)
+        let held = Self.planner().plan(Self.input(cpu: cpu, observed: 3500), memory: &memory)
+        #expect(held.decisions.isEmpty && held.hold?.hasPrefix("cooldown: last action 30 s ago") == true)
+        let urgent = Self.planner().plan(Self.input(cpu: cpu, observed: 4500), memory: &memory)
+        #expect(Self.launched(urgent) > 0)
+    }
+
+    @Test func maxStepMinMaxQuotaAndBudgetBoundTheLaunch() {
+        let cpu = Array(repeating: 100_000.0, count: 10)   // 100 vCPU: 79 × c wanted
+        var memory = CapacityPlanner.Memory()
+        #expect(Self.launched(Self.planner { $0.maxStep = 5 }.plan(Self.input(cpu: cpu), memory: &memory)) == 5)
+        memory = CapacityPlanner.Memory()
+        #expect(Self.launched(Self.planner { $0.maxInstancesPerRegion = 10 }.plan(Self.input(cpu: cpu), memory: &memory)) == 8)
+        // Below the minimum, launch to the minimum even with no demand.
+        memory = CapacityPlanner.Memory()
+        let empty = Self.planner { $0.minInstancesPerRegion = 3 }.plan(Self.input(cpu: Array(repeating: 0, count: 10), ready: 0), memory: &memory)
+        #expect(Self.launched(empty) == 3)
+        // Budget: $0.5/h left with 2 × c running ($0.2/h) → 3 more c at $0.1/h.
+        memory = CapacityPlanner.Memory()
+        var budgeted = Self.input(cpu: cpu)
+        budgeted.budgetPerHour = 0.5
+        #expect(Self.launched(Self.planner().plan(budgeted, memory: &memory)) == 3)
+        // Quota: c capped at 4 in this region; the rest comes as r.
+        var quotaCatalog = Self.catalog
+        quotaCatalog[0].quota = ["eu-west": 4]
+        var p = Self.planner { $0.maxStep = 100 }
+        p.catalog = quotaCatalog
+        memory = CapacityPlanner.Memory()
+        let mixed = p.plan(Self.input(cpu: Array(repeating: 20_000, count: 10)), memory: &memory)
+        #expect(mixed.decisions.map(\.instanceType) == ["c", "r"])
+        #expect(mixed.decisions[0].delta == 2)
+    }
+
+    @Test func theMixCoversEveryResourceAtTheLowestPrice() {
+        // 20 GiB of memory and little CPU: 5 × c (4 GiB each, $0.5/h) vs 1 × r (32 GiB, $0.3/h) → r.
+        var input = Self.input(cpu: Array(repeating: 500, count: 10), ready: 0)
+        input.forecast[.memory] = QuantileForecast(exact: Array(repeating: 20 * 1024 * 0.7 / 1.1, count: 10))
+        input.fleet = RegionFleet()
+        var memory = CapacityPlanner.Memory()
+        let plan = Self.planner().plan(input, memory: &memory)
+        #expect(plan.decisions.map(\.instanceType) == ["r"] && plan.decisions[0].delta == 1)
+    }
+
+    @Test func theCostModelProvisionsAHigherQuantileForAPremiumPenalty() {
+        // A spread forecast: p50 4 vCPU, p99 8 vCPU.
+        let spread = QuantileForecast(levels: [0.5, 0.99], values: [Array(repeating: 4000, count: 10), Array(repeating: 8000, count: 10)])
+        var input = Self.input(cpu: Array(repeating: 4000, count: 10))
+        input.forecast[.cpu] = spread
+        var m1 = CapacityPlanner.Memory(), m2 = CapacityPlanner.Memory()
+        input.penaltyWeight = 0.01
+        let cheap = Self.planner().plan(input, memory: &m1)
+        input.penaltyWeight = 100
+        let premium = Self.planner().plan(input, memory: &m2)
+        #expect(cheap.quantile < premium.quantile)
+        #expect(Self.launched(premium) > Self.launched(cheap))
+    }
+
+    @Test func theTrustGateFallsBackToMaxOfPredictiveAndReactiveAndSaysSo() {
+        // The forecast says 1 vCPU; the last minute saw 6.
+        var input = Self.input(cpu: Array(repeating: 1000, count: 10), observed: 6000)
+        input.recentError = 0.6
+        var memory = CapacityPlanner.Memory()
+        let plan = Self.planner().plan(input, memory: &memory)
+        #expect(!plan.trusted)
+        #expect(abs((plan.needed[.cpu] ?? 0) - 6000 * 1.1 / 0.7) < 1e-6)
+        #expect(plan.decisions.first?.reason.contains("trust gate: recent forecast error 60 % > 35 %: using max(predictive, reactive)") == true)
+        var short = Self.input(cpu: Array(repeating: 1000, count: 10))
+        short.historyHours = 10
+        var p = Self.planner(); p.minHistoryHours = 168
+        #expect(!p.plan(short, memory: &memory).trusted)
+    }
+
+    @Test func quantileForecastsInvertConsistently() {
+        let f = QuantileForecast(levels: [0.5, 0.9], values: [[100], [228.155]])   // normal, mean 100, sd 100
+        #expect(abs(f.value(0.5, minute: 0) - 100) < 1e-9)
+        #expect(abs(f.exceedance(228.155, minute: 0) - 0.1) < 1e-4)
+        #expect(abs(f.value(0.99, minute: 0) - (100 + 232.6)) < 0.5)
+    }
+}
