@@ -42,6 +42,8 @@ expect 0 "forecast a series" -- "$bin" forecast --series "$dir/series.csv" --hor
 head -1 "$dir/f.csv" | grep -qx "unique_id,ds,Prescient,Prescient-lo-80,Prescient-hi-80,Prescient-lo-90,Prescient-hi-90" || { echo "FAIL: forecast header"; fail=1; }
 expect 0 "backtest" -- "$bin" backtest --series "$dir/series.csv" --horizon 24 --windows 3 --out "$dir/cv.csv"
 grep -q "^Prescient " "$dir/out" || { echo "FAIL: backtest table"; fail=1; }
+expect 0 "simulate" -- "$bin" simulate --series "$dir/series.csv" --policy Prescient,HPA,Oracle --report "$dir/sim"
+grep -q "^Oracle " "$dir/out" && grep -q "<svg" "$dir/sim/report.html" || { echo "FAIL: simulate table or report"; fail=1; }
 printf 'unique_id,ds,y\nweb,2026-03-01 00:00:00,1\nweb,2026-03-01 01:00:00,x\n' > "$dir/bad.csv"
 expect 65 "forecast bad series" -- "$bin" forecast --series "$dir/bad.csv" --horizon 2
 grep -q "bad.csv:3: y: not a number: 'x'" "$dir/err" || { echo "FAIL: series error message"; fail=1; }

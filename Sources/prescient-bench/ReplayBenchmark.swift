@@ -32,6 +32,7 @@ enum ReplayBenchmark {
             trace.values[r][Resource.network.index] = rows.map(\.network)
         }
         print("replay: \(users) users × \(days) days, \(config.regions.count) regions, minute steps")
+        defer { speed(trace: trace, config: config) }
         let replay = Replay(trace: trace, config: config)
         print("  policy            cost     under-provisioned resource-min   actions   seconds")
         for var p in Replay.allPolicies(config: config) {
@@ -50,5 +51,31 @@ extension ReplayBenchmark {
         for s in o.shortfalls.prefix(12) { print("    short: minute \(s.minute) (\(trace.time(s.minute).rfc3339)) \(trace.regions[s.region]) \(s.resource): demand \(Int(s.demand)) > capacity \(Int(s.capacity))") }
         for d in o.actions.prefix(3) { print("    \(d.time.rfc3339) \(d.region) \(d.instanceType) \(d.delta): \(d.reason)") }
         for d in o.actions.filter({ $0.time.milliseconds > trace.start.milliseconds + 10 * 86_400_000 }).prefix(6) { print("    \(d.time.rfc3339) \(d.region) \(d.instanceType) \(d.delta): \(d.reason)") }
+    }
+}
+
+extension ReplayBenchmark {
+    /// The speed target: a month at minute resolution, 8 regions, every policy, ≤ 10 s. Regions 5–8
+    /// are regions 1–4 three hours later (the population's own regions are four).
+    static func speed(trace base: DemandTrace, config: PrescientConfig) {
+        let minutes = min(base.minutes, 30 * 1440)
+        var trace = DemandTrace(start: base.start, minutes: minutes, regions: base.regions + base.regions.map { $0 + "-b" })
+        for r in base.regions.indices {
+            for res in Resource.allCases {
+                let v = Array(base.values[r][res.index].prefix(minutes))
+                trace.values[r][res.index] = v
+                trace.values[r + base.regions.count][res.index] = Array(v.suffix(from: min(180, v.count)) + v.prefix(min(180, v.count)))
+            }
+        }
+        let replay = Replay(trace: trace, config: config)
+        let t0 = monotonicSeconds()
+        var parts: [String] = []
+        for var p in Replay.allPolicies(config: config) {
+            let t = monotonicSeconds()
+            _ = replay.run(&p)
+            parts.append("\(p.name) \(Formatting.fixed(monotonicSeconds() - t, 2)) s")
+        }
+        let total = monotonicSeconds() - t0
+        print("  speed: \(minutes / 1440) days × \(trace.regions.count) regions at minute steps, all policies: \(Formatting.fixed(total, 2)) s (target ≤ 10 s) — \(parts.joined(separator: ", "))")
     }
 }

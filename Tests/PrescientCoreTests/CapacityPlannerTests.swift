@@ -55,7 +55,8 @@ import Testing
         // 2.2 vCPU × 1.1 on 4 vCPU = 60 %: between scale-in 50 % and scale-out 80 %.
         let plan = Self.planner().plan(Self.input(cpu: Array(repeating: 2200, count: 10)), memory: &memory)
         #expect(plan.decisions.isEmpty)
-        #expect(plan.hold?.hasPrefix("hold: usage 61 % between 50 % and 80 %") == true)
+        #expect(plan.hold == "hold: usage between 50 % and 80 %")
+        #expect(plan.basis.text.hasSuffix("(61 % used)"))
     }
 
     @Test func scaleInWaitsForTheStabilisationWindowAndTheCooldown() {

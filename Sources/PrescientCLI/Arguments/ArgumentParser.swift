@@ -42,6 +42,13 @@ public struct ParsedArguments: Sendable {
         return v
     }
 
+    public func double(_ name: String, default defaultValue: Double, range: ClosedRange<Double>) throws(UsageError) -> Double {
+        guard let s = value(name) else { return defaultValue }
+        guard let v = Double(s), v.isFinite else { throw UsageError("\(name): '\(s)' is not a number") }
+        guard range.contains(v) else { throw UsageError("\(name): \(v) is out of range \(range.lowerBound)…\(range.upperBound)") }
+        return v
+    }
+
     public func required(_ name: String) throws(UsageError) -> String {
         guard let v = value(name), !v.isEmpty else { throw UsageError("\(name) is required") }
         return v

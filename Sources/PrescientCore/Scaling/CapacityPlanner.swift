@@ -78,8 +78,26 @@ public struct CapacityPlanner: Sendable {
         public var quantile: Double
         public var needed: [Resource: Double]
         public var trusted: Bool
-        /// Why nothing was done, when nothing was.
+        /// Why nothing was done, when nothing was (short; `basis.text` has the figures).
         public var hold: String?
+        /// The figures the plan rests on, rendered on demand (`text`): formatting them every
+        /// minute for every region would cost more than planning.
+        public var basis: Basis
+    }
+
+    /// The figures behind a plan.
+    public struct Basis: Sendable {
+        public var quantile: Double
+        public var resource: Resource
+        public var needed: Double, readyBy: Timestamp, capacity: Double, usage: Double
+        public var safety: Double, target: Double
+        public var gate: String
+
+        public var text: String {
+            let demand = CapacityPlanner.amount(needed * target / safety, resource)
+            return "p\(CapacityPlanner.level(quantile)) \(resource.rawValue) forecast \(demand) by \(readyBy.rfc3339.dropFirst(11).prefix(5)) × safety \(safety) at target \(CapacityPlanner.percent(target)) needs \(CapacityPlanner.amount(needed, resource)); ready or booting by then \(CapacityPlanner.amount(capacity, resource)) (\(CapacityPlanner.percent(min(usage, 9.99))) used)"
+                + (gate.isEmpty ? "" : "; " + gate)
+        }
     }
 
     public func plan(_ input: Input, memory: inout Memory) -> Plan {
@@ -142,19 +160,18 @@ public struct CapacityPlanner: Sendable {
         memory.recommendations.removeAll { now.milliseconds - $0.time.milliseconds > Int64(scaling.stabilisationSeconds * 1000) }
         let inputs: [String: Double] = ["quantile": q, "usage": usage, "needed_\(binding.rawValue)": needed[binding] ?? 0,
                                         "instances": Double(input.fleet.count), "wanted": Double(wanted)]
-        func describe() -> String {
-            let demand = needed[binding].map { Self.amount($0 * scaling.targetUtilisation / scaling.safetyFactor, binding) } ?? "-"
-            return "p\(Self.level(q)) \(binding.rawValue) forecast \(demand) by \(readyBy.rfc3339.dropFirst(11).prefix(5)) × safety \(scaling.safetyFactor) at target \(Self.percent(scaling.targetUtilisation)) needs \(Self.amount(needed[binding] ?? 0, binding)); ready or booting by then \(Self.amount(input.fleet.capacity(binding, catalog: catalog, readyBy: readyBy), binding)) (\(Self.percent(min(usage, 9.99))) used)"
-                + (gate.isEmpty ? "" : "; " + gate)
-        }
-        var plan = Plan(decisions: [], quantile: q, needed: needed, trusted: trusted, hold: nil)
+        let basis = Basis(quantile: q, resource: binding, needed: needed[binding] ?? 0, readyBy: readyBy,
+                          capacity: input.fleet.capacity(binding, catalog: catalog, readyBy: readyBy), usage: usage,
+                          safety: scaling.safetyFactor, target: scaling.targetUtilisation, gate: gate)
+        func describe() -> String { basis.text }
+        var plan = Plan(decisions: [], quantile: q, needed: needed, trusted: trusted, hold: nil, basis: basis)
 
         let inCooldown = memory.lastAction.map { Double(now.milliseconds - $0.milliseconds) / 1000 < scaling.cooldownSeconds } ?? false
         let overloaded = Resource.allCases.contains { (input.observed[$0] ?? 0) > input.fleet.capacity($0, catalog: catalog) }
         let count = input.fleet.count
         if usage > scaling.scaleOutThreshold || count < scaling.minInstancesPerRegion {
             if inCooldown && !overloaded && count >= scaling.minInstancesPerRegion {
-                plan.hold = "cooldown: last action \(Int(Double(now.milliseconds - memory.lastAction!.milliseconds) / 1000)) s ago < \(Int(scaling.cooldownSeconds)) s; " + describe()
+                plan.hold = "cooldown: last action \(Int(Double(now.milliseconds - memory.lastAction!.milliseconds) / 1000)) s ago < \(Int(scaling.cooldownSeconds)) s"
                 return plan
             }
             var shortfall: [Resource: Double] = [:]
@@ -173,7 +190,7 @@ public struct CapacityPlanner: Sendable {
                 for r in Resource.allCases { shortfall[r] = max(0, shortfall[r]! - Double(k) * type.capacity(r)) }
                 if shortfall.values.allSatisfy({ $0 <= 0 }) && fleet.count >= scaling.minInstancesPerRegion { break }
             }
-            if plan.decisions.isEmpty { plan.hold = "cannot scale out (quota, budget or max instances): " + describe() }
+            if plan.decisions.isEmpty { plan.hold = "cannot scale out (quota, budget or max instances)" }
             if !plan.decisions.isEmpty { memory.lastAction = now }
             return plan
         }
@@ -181,7 +198,7 @@ public struct CapacityPlanner: Sendable {
         let stable = memory.recommendations.map(\.count).max() ?? wanted
         if usage < scaling.scaleInThreshold && count > max(stable, scaling.minInstancesPerRegion) {
             if inCooldown {
-                plan.hold = "cooldown before scaling in; " + describe()
+                plan.hold = "cooldown before scaling in"
                 return plan
             }
             var excess = min(scaling.maxStep, count - max(stable, scaling.minInstancesPerRegion))
@@ -203,10 +220,10 @@ public struct CapacityPlanner: Sendable {
                 fleet.pools[type.name]!.ready = max(0, pool.ready - k)
                 excess -= k
             }
-            if !plan.decisions.isEmpty { memory.lastAction = now } else { plan.hold = "scale in would leave the coming window short; " + describe() }
+            if !plan.decisions.isEmpty { memory.lastAction = now } else { plan.hold = "scale in would leave the coming window short" }
             return plan
         }
-        plan.hold = "hold: usage \(Self.percent(usage)) between \(Self.percent(scaling.scaleInThreshold)) and \(Self.percent(scaling.scaleOutThreshold)); " + describe()
+        plan.hold = "hold: usage between \(Self.percent(scaling.scaleInThreshold)) and \(Self.percent(scaling.scaleOutThreshold))"
         return plan
     }
 

@@ -7,6 +7,7 @@ public struct CostModel: Sendable {
     public var penaltyPerMinute: Double
     /// The levels tried for the provisioning quantile.
     public static let levels = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995, 0.999]
+    static let scores = levels.map(NormalQuantile.z)
 
     public init(catalog: [InstanceTypeSpec], penaltyPerMinute: Double) {
         self.catalog = catalog; self.penaltyPerMinute = penaltyPerMinute
@@ -14,8 +15,18 @@ public struct CostModel: Sendable {
 
     /// The cheapest single type and count covering `needed` of every resource.
     public func cover(_ needed: [Resource: Double]) -> (type: InstanceTypeSpec, count: Int)? {
-        catalog.map { t in (t, Resource.allCases.map { r in Int(((needed[r] ?? 0) / t.capacity(r)).rounded(.up)) }.max() ?? 0) }
-            .min { Double($0.1) * $0.0.pricePerHour < Double($1.1) * $1.0.pricePerHour }
+        cover(Resource.allCases.map { needed[$0] ?? 0 })
+    }
+
+    /// The same with `needed` indexed by `Resource.index` (no hashing: hot in replays).
+    func cover(_ needed: [Double]) -> (type: InstanceTypeSpec, count: Int)? {
+        var best: (InstanceTypeSpec, Int)?
+        for t in catalog {
+            var n = 0
+            for r in Resource.allCases { n = max(n, Int((needed[r.index] / t.capacity(r)).rounded(.up))) }
+            if best == nil || Double(n) * t.pricePerHour < Double(best!.1) * best!.0.pricePerHour { best = (t, n) }
+        }
+        return best
     }
 
     /// Instances of the cheapest covering type for `needed` (the planner's recommendation count).
@@ -25,12 +36,18 @@ public struct CostModel: Sendable {
     /// has the least expected cost over `window`.
     public func bestQuantile(_ forecast: [Resource: QuantileForecast], window: Range<Int>, headroom: Double) -> Double {
         var best = (q: Self.levels[0], cost: Double.infinity)
-        for q in Self.levels {
-            var needed: [Resource: Double] = [:]
-            for (r, f) in forecast { needed[r] = (window.map { f.value(q, minute: $0) }.max() ?? 0) * headroom }
+        let forecasts = Resource.allCases.map { forecast[$0] }
+        var needed = [0.0, 0.0, 0.0]
+        for (q, z) in zip(Self.levels, Self.scores) {
+            for r in Resource.allCases {
+                var peak = 0.0
+                if let f = forecasts[r.index] { for m in window { peak = max(peak, f.value(z: z, minute: m)) } }
+                needed[r.index] = peak * headroom
+            }
             guard let (type, n) = cover(needed) else { continue }
             var cost = Double(n) * type.pricePerHour / 60 * Double(window.count)
-            for (r, f) in forecast {
+            for r in Resource.allCases {
+                guard let f = forecasts[r.index] else { continue }
                 let cap = Double(n) * type.capacity(r)
                 for m in window { cost += penaltyPerMinute * f.exceedance(cap, minute: m) }
             }

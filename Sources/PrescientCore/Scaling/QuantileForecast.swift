@@ -26,7 +26,12 @@ public struct QuantileForecast: Sendable, Equatable {
     /// The value at level `p` for `minute`.
     public func value(_ p: Double, minute m: Int) -> Double {
         guard levels.count > 1 else { return values[0][m] }
-        let z = NormalQuantile.z(min(max(p, 1e-6), 1 - 1e-6))
+        return value(z: NormalQuantile.z(min(max(p, 1e-6), 1 - 1e-6)), minute: m)
+    }
+
+    /// The value at normal score `z` for `minute` (callers looping over minutes compute z once).
+    public func value(z: Double, minute m: Int) -> Double {
+        guard levels.count > 1 else { return values[0][m] }
         var i = 0
         while i < scores.count - 2 && z > scores[i + 1] { i += 1 }
         let z0 = scores[i], z1 = scores[i + 1], v0 = values[i][m], v1 = values[i + 1][m]

@@ -19,11 +19,12 @@ public struct RegionFleet: Sendable, Equatable {
 
     /// Capacity of `resource` ready now, or ready by `at` (booting ones included when due).
     public func capacity(_ resource: Resource, catalog: [InstanceTypeSpec], readyBy at: Timestamp? = nil) -> Double {
+        // Iterating the pools and matching names beats hashing every type name (hot in replays).
         var total = 0.0
-        for t in catalog {
-            guard let p = pools[t.name] else { continue }
+        for (name, p) in pools {
+            guard let t = catalog.first(where: { $0.name == name }) else { continue }
             var n = p.ready
-            if let at { n += p.booting.filter { $0 <= at }.count }
+            if let at { for b in p.booting where b <= at { n += 1 } }
             total += Double(n) * t.capacity(resource)
         }
         return total
@@ -31,12 +32,16 @@ public struct RegionFleet: Sendable, Equatable {
 
     /// Capacity of `resource` of everything ready or booting.
     public func plannedCapacity(_ resource: Resource, catalog: [InstanceTypeSpec]) -> Double {
-        catalog.reduce(0) { $0 + Double(pools[$1.name]?.count ?? 0) * $1.capacity(resource) }
+        var total = 0.0
+        for (name, p) in pools { if let t = catalog.first(where: { $0.name == name }) { total += Double(p.count) * t.capacity(resource) } }
+        return total
     }
 
     /// Hourly price of everything ready or booting.
     public func pricePerHour(catalog: [InstanceTypeSpec]) -> Double {
-        catalog.reduce(0) { $0 + Double(pools[$1.name]?.count ?? 0) * $1.pricePerHour }
+        var total = 0.0
+        for (name, p) in pools { if let t = catalog.first(where: { $0.name == name }) { total += Double(p.count) * t.pricePerHour } }
+        return total
     }
 }
 

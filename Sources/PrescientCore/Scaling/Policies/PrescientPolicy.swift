@@ -1,7 +1,8 @@
 /// Prescient's policy: the `CapacityPlanner` every minute, on a forecast refreshed every hour.
 ///
-/// Each hour, per region and resource, the forecaster (by default the `Prescient` model) forecasts
-/// the next two hourly means from up to four weeks of history, with quantiles. Minutes are read
+/// Every `refitHours` hours, per region and resource, the forecaster (by default the `Prescient`
+/// model) forecasts the coming hourly means from up to four weeks of history, with quantiles (the
+/// model costs ~0.5 ms a fit; refitting every hour would double a month's replay). Minutes are read
 /// off a line through the hour midpoints (the last hour's actual mean, then the two forecasts), with
 /// a normal spread per minute: `sd² = sd_hour² + (σ × mean)²`, sd_hour from the hourly p10–p90 and σ
 /// the relative scatter of minutes around that line over the last day. The planner's trust gate
@@ -12,11 +13,16 @@ public struct PrescientPolicy: ScalingPolicy {
     let forecaster: any Forecaster
     struct Hourly { var previous: Double; var mean: [Double]; var sd: [Double]; var scatter: Double }
     /// Per region: the hour forecast from, and per resource its hourly view.
-    private var forecasts: [Int: (hour: Int, resources: [Resource: Hourly])] = [:]
+    private var forecasts: [Int: (hour: Int, resources: [Resource: Hourly], naive: Bool)] = [:]
     private var memory: [Int: CapacityPlanner.Memory] = [:]
     /// Per region: (forecast p50, actual) hourly CPU means of recent hours.
     private var errors: [Int: [(Double, Double)]] = [:]
+    /// Per region and resource: hourly means of the completed hours so far (appended as they complete).
+    private var hourlyMeans: [Int: [[Double]]] = [:]
+    private var lastHour: [Int: Int] = [:]
     public static let levels = [0.5, 0.9, 0.99, 0.999]
+    static let scores = levels.map(NormalQuantile.z)
+    public var refitHours = 3
     static let historyHours = 24 * 28
 
     public init(planner: CapacityPlanner, forecaster: any Forecaster = ForecastModels.default()) {
@@ -25,18 +31,26 @@ public struct PrescientPolicy: ScalingPolicy {
 
     public mutating func decide(_ c: PolicyContext) -> [ScalingDecision] {
         let hour = c.minute / 60
-        if forecasts[c.region]?.hour != hour { refresh(c, hour: hour) }
+        // Model fits every `refitHours`; the naive stand-in (under 48 h of history) is cheap, so hourly.
+        if forecasts[c.region].map({ hour - $0.hour >= refitHours || hour < $0.hour || ($0.naive && hour != $0.hour) }) ?? true {
+            refresh(c, hour: hour)
+        }
+        if lastHour[c.region] != hour { roll(c, hour: hour) }
         let f = forecasts[c.region]!
+        let k = hour - f.hour
         let lead = Int(((planner.catalog.map(\.bootSeconds).max() ?? 60) + planner.scaling.schedulingBufferSeconds) / 60)
         let span = lead + max(1, Int(planner.scaling.intervalSeconds / 60)) + 1
         var quantiles: [Resource: QuantileForecast] = [:]
-        let z = Self.levels.map(NormalQuantile.z)
+        let z = Self.scores
         for (r, h) in f.resources {
+            let previous = (hourlyMeans[c.region]?[r.index].last) ?? h.previous
+            let mean = [h.mean[min(k, h.mean.count - 1)], h.mean[min(k + 1, h.mean.count - 1)]]
+            let sdAhead = [h.sd[min(k, h.sd.count - 1)], h.sd[min(k + 1, h.sd.count - 1)]]
             var values = Self.levels.map { _ in [Double](repeating: 0, count: span) }
             for m in 0..<span {
                 // Position in hours from the previous hour's midpoint (0), this hour's (1), the next's (2).
                 let x = min(2, (Double(c.minute + m) / 60 - Double(hour)) + 0.5)
-                let points = [h.previous] + h.mean, sds = [0] + h.sd
+                let points = [previous] + mean, sds = [0] + sdAhead
                 let i = min(1, Int(x)), w = x - Double(i)
                 let mean = points[i] * (1 - w) + points[i + 1] * w
                 let sdHour = sds[i] * (1 - w) + sds[i + 1] * w
@@ -58,24 +72,45 @@ public struct PrescientPolicy: ScalingPolicy {
         return plan.decisions
     }
 
-    /// Refits the region's forecasts at the start of `hour`, and scores the previous hour's.
-    private mutating func refresh(_ c: PolicyContext, hour: Int) {
+    /// At each new hour: appends the completed hours' means and scores the forecast of the hour
+    /// just ended (CPU p50 against its actual mean) for the trust gate.
+    private mutating func roll(_ c: PolicyContext, hour: Int) {
+        lastHour[c.region] = hour
         let complete = c.minute / 60 // hours whose minutes are all in the past
-        var resources: [Resource: Hourly] = [:]
-        let firstHour = max(0, complete - Self.historyHours)
+        var means = hourlyMeans[c.region] ?? Resource.allCases.map { _ in [] }
         for r in Resource.allCases {
-            let hourly = (firstHour..<complete).map { h in (h * 60..<(h * 60 + 60)).reduce(0) { $0 + c.past(r, minute: $1) } / 60 }
-            guard let last = hourly.last, hourly.contains(where: { $0 > 0 }) else { continue }
-            if r == .cpu, let old = forecasts[c.region], old.hour == hour - 1, let p50 = old.resources[.cpu]?.mean.first {
+            while means[r.index].count < complete {
+                let h = means[r.index].count
+                means[r.index].append((h * 60..<(h * 60 + 60)).reduce(0) { $0 + c.past(r, minute: $1) } / 60)
+            }
+        }
+        hourlyMeans[c.region] = means
+        if let f = forecasts[c.region], let cpu = f.resources[.cpu], let actual = means[Resource.cpu.index].last {
+            let k = hour - 1 - f.hour
+            if k >= 0 && k < cpu.mean.count {
                 var list = errors[c.region] ?? []
-                list.append((p50, last))
+                list.append((cpu.mean[k], actual))
                 errors[c.region] = Array(list.suffix(24))
             }
-            var mean = [last, last], sd = [0.0, 0.0]
+        }
+    }
+
+    /// Refits the region's forecasts at the start of `hour`, for `refitHours + 1` hours ahead.
+    private mutating func refresh(_ c: PolicyContext, hour: Int) {
+        roll(c, hour: hour)
+        let complete = c.minute / 60
+        var resources: [Resource: Hourly] = [:]
+        let firstHour = max(0, complete - Self.historyHours)
+        let means = hourlyMeans[c.region]!
+        let horizon = refitHours + 1
+        for r in Resource.allCases {
+            let hourly = Array(means[r.index][firstHour..<complete])
+            guard let last = hourly.last, hourly.contains(where: { $0 > 0 }) else { continue }
+            var mean = [Double](repeating: last, count: horizon), sd = [Double](repeating: 0, count: horizon)
             if hourly.count >= 48 {
                 let start = c.trace.time(firstHour * 60)
                 let result = forecaster.forecast(ForecastInput(values: hourly, calendar: SeriesCalendar(start: start, stepSeconds: 3600)),
-                                                 horizon: 2, quantiles: [0.1, 0.5, 0.9])
+                                                 horizon: horizon, quantiles: [0.1, 0.5, 0.9])
                 mean = result.quantiles[0.5] ?? result.mean
                 if let lo = result.quantiles[0.1], let hi = result.quantiles[0.9] { sd = zip(lo, hi).map { ($1 - $0) / 2.563 } }
             }
@@ -93,6 +128,6 @@ public struct PrescientPolicy: ScalingPolicy {
             }
             resources[r] = Hourly(previous: last, mean: mean, sd: sd, scatter: n > 0 ? (squares / Double(n)).squareRoot() : 0.1)
         }
-        forecasts[c.region] = (hour, resources)
+        forecasts[c.region] = (hour, resources, complete - firstHour < 48)
     }
 }
