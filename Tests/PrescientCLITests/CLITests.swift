@@ -23,7 +23,7 @@ func prescient(_ args: [String], terminal: Bool = false, environment: [String: S
         #expect(r.status == 64 && r.err.contains("usage: prescient <command>") && r.err.contains("generate"))
     }
 
-    @Test(arguments: ["generate", "ingest", "profiles show", "profiles list", "profiles export", "segments", "forecast", "backtest", "simulate", "config check", "config show"])
+    @Test(arguments: ["generate", "ingest", "profiles show", "profiles list", "profiles export", "segments", "forecast", "backtest", "simulate", "demo", "config check", "config show"])
     func everyCommandHasHelpWithExamples(_ name: String) {
         let r = prescient(name.split(separator: " ").map(String.init) + ["--help"])
         #expect(r.status == 0)

@@ -51,3 +51,21 @@ import Testing
         #expect(r.status == 65 && r.err.contains("unique_id 'eu-west/gpu': unknown resource 'gpu' (cpu, memory, network)"), "\(r.err)")
     }
 }
+
+@Suite struct DemoCommandTests {
+    @Test func theDemoRunsTheWholeLoopOnASmallPopulation() throws {
+        let dir = TestFiles.scratchDirectory("demo")
+        let r = prescient("demo", "--users", "600", "--days", "3", "--out", dir)
+        #expect(r.status == 0, "\(r.err)")
+        for step in ["== a synthetic population: 600 users, 3 days", "== ingest it into user profiles", "== segments", "== forecast every region × resource",
+                     "== replay the month through every scaling policy", "demo: done in "] {
+            #expect(r.out.contains(step), "missing \(step)")
+        }
+        #expect(r.out.contains("\nOracle ") && r.out.contains("\nPrescient "))
+        #expect(FileManager.default.fileExists(atPath: dir + "/report/report.html"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/forecast.csv"))
+        // Events replay as the demand the generator's truth file holds (same sessions, same costs).
+        let sim = prescient("simulate", "--events", dir + "/pop/events.jsonl", "--policy", "Oracle")
+        #expect(sim.status == 0 && sim.err.contains(" events → demand per region-minute"))
+    }
+}

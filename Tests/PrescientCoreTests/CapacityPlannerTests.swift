@@ -162,3 +162,27 @@ import Testing
         #expect(abs(f.value(0.99, minute: 0) - (100 + 232.6)) < 0.5)
     }
 }
+
+@Suite struct DemandTraceBuilderTests {
+    @Test func eventsBecomeDemandPerMinuteAtTheirOwnOrTheirFeaturesCost() throws {
+        var b = DemandTraceBuilder(config: .default)
+        let t0 = Timestamp(milliseconds: CivilTime(year: 2026, month: 3, day: 2, hour: 0).epochMilliseconds())
+        // 90 s from 00:00:30 with 45 000 ms of CPU (500 millicores) and 11.25 MB (1000 kbit/s).
+        var e = Event(time: t0.adding(seconds: 30), user: "u", region: "eu-west", feature: "video", durationSeconds: 90, bytes: 11_250_000)
+        e.resources = ResourceUsage(cpuMilliseconds: 45_000, memoryMiB: 300)
+        b.add(e)
+        // An earlier event (out of order) extends the trace backwards; its feature's cost applies.
+        b.add(Event(time: t0.adding(seconds: -60), user: "v", region: "eu-west", feature: "search", durationSeconds: 60))
+        b.add(Event(time: t0, user: "w", region: "mars", feature: "video", durationSeconds: 60))
+        let trace = try #require(b.build())
+        #expect(trace.start == t0.adding(seconds: -60) && trace.minutes == 3)
+        let r = try #require(trace.regions.firstIndex(of: "eu-west"))
+        let search = PrescientConfig.default.feature(named: "search")!.cost
+        #expect(abs(trace.demand(region: r, .cpu, minute: 0) - search.cpuMillicores) < 1e-9)
+        #expect(abs(trace.demand(region: r, .cpu, minute: 1) - 250) < 1e-9)   // half of minute 00:00
+        #expect(abs(trace.demand(region: r, .cpu, minute: 2) - 500) < 1e-9)   // all of 00:01
+        #expect(abs(trace.demand(region: r, .network, minute: 2) - 1000) < 1e-9)
+        #expect(abs(trace.demand(region: r, .memory, minute: 1) - 150) < 1e-9)
+        #expect(b.events == 2 && b.unknownRegions == 1)
+    }
+}

@@ -9,7 +9,8 @@ struct SimulateCommand: Command {
     let summary = "replay demand through the scaling policies on the simulated cloud; table, report.json, report.html"
     let arguments = ""
     let options: [OptionSpec] = [
-        SeriesOptions.series, SeriesOptions.freq, CommonOptions.config,
+        SeriesOptions.series, OptionSpec("--events", value: "FILE", help: "events to replay as demand (any format ingest reads): each active for its duration at its own or its feature's cost"),
+        SeriesOptions.freq, CommonOptions.config,
         OptionSpec("--policy", value: "P,…", help: "policies: all (default) or some of \(policyNames.joined(separator: ", "))"),
         OptionSpec("--report", value: "DIR", help: "write report.json and report.html here"),
         OptionSpec("--failure-rate", value: "P", help: "share of launches that fail, 0…1 (default 0)"),
@@ -18,7 +19,9 @@ struct SimulateCommand: Command {
     static let policyNames = ["Prescient", "HPA", "TargetTracking", "AWSPredictive", "StaticPeak", "Oracle"]
     var policyNames: [String] { Self.policyNames }
     let discussion = """
-    --series takes the long layout unique_id,ds,y with unique_id = region/resource (resource cpu in
+    --events replays an event file (JSON Lines, CSV, access logs: what ingest reads) as demand per
+    region and minute, each event active for its duration at its own cpu_ms/mem_mb/bytes or its
+    feature's configured cost. --series takes the long layout unique_id,ds,y with unique_id = region/resource (resource cpu in
     vCPUs, memory in GiB, network in Mbit/s: what forecast --store writes) or just region (CPU). Each
     step's value holds for its minutes. Every policy starts from enough ready instances of the
     catalog's first type for the first minute at the target utilisation; the oracle (perfect
@@ -26,24 +29,19 @@ struct SimulateCommand: Command {
     """
     let examples = [
         "prescient simulate --series demand.csv --policy all --report sim",
+        "prescient simulate --events pop/events.jsonl --report sim",
         "prescient simulate --series demand.csv --policy Prescient,HPA --config prescient.yaml --failure-rate 0.02",
     ]
 
     func run(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let config = try CommonOptions.loadConfig(args, context)
-        let series = try SeriesOptions.load(args)
-        var parts: [(region: String, resource: Resource, start: Timestamp, stepSeconds: Int64, values: [Double])] = []
-        for s in series {
-            let id = s.id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard let region = id.first, !region.isEmpty, id.count <= 2 else { throw RuntimeError(.badInput, "\(args.value("--series")!): unique_id '\(s.id)': expected region or region/resource") }
-            let resource: Resource
-            if id.count == 2 {
-                guard let r = Resource(rawValue: id[1]) else { throw RuntimeError(.badInput, "\(args.value("--series")!): unique_id '\(s.id)': unknown resource '\(id[1])' (cpu, memory, network)") }
-                resource = r
-            } else { resource = .cpu }
-            parts.append((region, resource, s.start, s.stepSeconds, s.values.map { $0 * resource.perForecastUnit }))
+        let trace: DemandTrace
+        if let path = args.value("--events") {
+            trace = try Self.traceFromEvents(path, config: config, context)
+        } else {
+            guard args.value("--series") != nil else { throw UsageError("give --series FILE or --events FILE") }
+            trace = try Self.traceFromSeries(args)
         }
-        guard let trace = DemandTrace.fromSeries(parts) else { throw RuntimeError(.badInput, "\(args.value("--series")!): no demand to replay") }
         let wanted = (args.value("--policy") ?? "all").split(separator: ",").map { String($0.filter { $0 != " " }) }
         var policies = Replay.allPolicies(config: config)
         if wanted != ["all"] {
@@ -79,5 +77,33 @@ struct SimulateCommand: Command {
             context.console.err("simulate: report in \(dir)/report.html and \(dir)/report.json\n")
         }
         return .success
+    }
+
+    static func traceFromEvents(_ path: String, config: PrescientConfig, _ context: CommandContext) throws -> DemandTrace {
+        let sink = DemandTraceSink(config: config)
+        var options = IngestOptions()
+        options.maxRejects = nil
+        let summary = try IngestRunner(config: config, options: options).run(paths: [path], into: sink)
+        context.console.err("simulate: \(summary.accepted) events → demand per region-minute\(summary.rejected > 0 ? " (\(summary.rejected) rejected)" : "")\n")
+        guard let trace = sink.builder.build() else { throw RuntimeError(.badInput, "\(path): no events to replay") }
+        return trace
+    }
+
+    static func traceFromSeries(_ args: ParsedArguments) throws -> DemandTrace {
+        let series = try SeriesOptions.load(args)
+        let path = args.value("--series")!
+        var parts: [(region: String, resource: Resource, start: Timestamp, stepSeconds: Int64, values: [Double])] = []
+        for s in series {
+            let id = s.id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard let region = id.first, !region.isEmpty, id.count <= 2 else { throw RuntimeError(.badInput, "\(path): unique_id '\(s.id)': expected region or region/resource") }
+            let resource: Resource
+            if id.count == 2 {
+                guard let r = Resource(rawValue: id[1]) else { throw RuntimeError(.badInput, "\(path): unique_id '\(s.id)': unknown resource '\(id[1])' (cpu, memory, network)") }
+                resource = r
+            } else { resource = .cpu }
+            parts.append((region, resource, s.start, s.stepSeconds, s.values.map { $0 * resource.perForecastUnit }))
+        }
+        guard let trace = DemandTrace.fromSeries(parts) else { throw RuntimeError(.badInput, "\(path): no demand to replay") }
+        return trace
     }
 }

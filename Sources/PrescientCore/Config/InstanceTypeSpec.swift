@@ -13,7 +13,7 @@ public struct InstanceTypeSpec: Sendable, Hashable {
     public var defaultQuota: Int
 
     public init(name: String, vcpu: Double, memoryGiB: Double, networkGbps: Double, pricePerHour: Double,
-                bootSeconds: Double, quota: [String: Int] = [:], defaultQuota: Int = 100) {
+                bootSeconds: Double, quota: [String: Int] = [:], defaultQuota: Int = 1000) {
         self.name = name; self.vcpu = vcpu; self.memoryGiB = memoryGiB; self.networkGbps = networkGbps
         self.pricePerHour = pricePerHour; self.bootSeconds = bootSeconds; self.quota = quota; self.defaultQuota = defaultQuota
     }

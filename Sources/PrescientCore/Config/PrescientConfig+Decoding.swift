@@ -96,10 +96,10 @@ extension PrescientConfig {
             let price = d.double(m["price_per_hour"], "\(p).price_per_hour", default: nil, range: 0...10_000) ?? 0
             let boot = d.seconds(m["boot_seconds"], "\(p).boot_seconds", default: 90, range: 0...7200)
             var quota: [String: Int] = [:]
-            var defaultQuota = 100
+            var defaultQuota = 1000
             if let q = m["quota"] {
                 if case .scalar = q.value {
-                    defaultQuota = d.int(q, "\(p).quota", default: 100, range: 0...1_000_000) ?? 100
+                    defaultQuota = d.int(q, "\(p).quota", default: 1000, range: 0...1_000_000) ?? 1000
                 } else {
                     for (key, v) in d.freeMapping(q, "\(p).quota") {
                         let n = d.int(v, "\(p).quota.\(key)", default: nil, range: 0...1_000_000) ?? 0

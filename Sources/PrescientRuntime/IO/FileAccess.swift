@@ -12,6 +12,9 @@ public enum FileAccess {
     }
 
     /// Creates `path` and its parents (like `mkdir -p`).
+    /// Removes the file at `path` if there is one (a fresh start; errors ignored).
+    public static func remove(_ path: String) { _ = unlink(path) }
+
     public static func makeDirectory(_ path: String) throws(RuntimeError) {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {

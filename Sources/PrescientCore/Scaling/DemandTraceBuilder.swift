@@ -1,0 +1,67 @@
+/// Builds a `DemandTrace` from events: each event is active over [time, time + max(duration, 6 s))
+/// and uses, per second of it, what the profile updater charges it — its own `cpu_ms`, `mem_mb` and
+/// `bytes` when present, else its feature's configured cost per active minute. Events may come in
+/// any order; memory grows with the span covered (3 doubles per region-minute).
+public struct DemandTraceBuilder: Sendable {
+    public let regions: [String]
+    private let costs: [String: FeatureCost]
+    /// Minute index (since the epoch) of `values[…][0]`.
+    private var base: Int64?
+    /// `values[region][resource][minute - base]`.
+    private var values: [[[Double]]]
+    public private(set) var events = 0
+    public private(set) var unknownRegions = 0
+
+    public init(config: PrescientConfig) {
+        regions = config.regions.map(\.name)
+        var c: [String: FeatureCost] = [:]
+        for f in config.features { c[f.name] = f.cost }
+        costs = c
+        values = regions.map { _ in Resource.allCases.map { _ in [] } }
+    }
+
+    public mutating func add(_ e: Event) {
+        guard let r = regions.firstIndex(of: e.region) else { unknownRegions += 1; return }
+        let seconds = max(e.durationSeconds, ProfileUpdater.minimumActiveSeconds)
+        let cost = costs[e.feature]
+        let rate = [e.resources.cpuMilliseconds.map { $0 / seconds } ?? cost?.cpuMillicores ?? 0,
+                    e.resources.memoryMiB ?? cost?.memoryMiB ?? 0,
+                    e.bytes > 0 ? Double(e.bytes) * 8 / 1000 / seconds : (cost?.networkKbps ?? 0)]
+        let startMs = e.time.milliseconds, endMs = startMs + Int64(seconds * 1000)
+        let first = floorDiv(startMs, 60_000), last = floorDiv(endMs - 1, 60_000)
+        ensure(first, last)
+        var t = startMs
+        for m in first...last {
+            let until = min(endMs, (m + 1) * 60_000)
+            let share = Double(until - t) / 60_000   // fraction of the minute active
+            let i = Int(m - base!)
+            for k in 0..<3 { values[r][k][i] += share * rate[k] }
+            t = until
+        }
+        events += 1
+    }
+
+    private mutating func ensure(_ first: Int64, _ last: Int64) {
+        if base == nil { base = first }
+        if first < base! {
+            let grow = Int(base! - first)
+            for r in values.indices { for k in 0..<3 { values[r][k].insert(contentsOf: [Double](repeating: 0, count: grow), at: 0) } }
+            base = first
+        }
+        let need = Int(last - base!) + 1
+        for r in values.indices { for k in 0..<3 where values[r][k].count < need {
+            values[r][k].append(contentsOf: [Double](repeating: 0, count: need - values[r][k].count))
+        } }
+    }
+
+    /// The trace over every minute seen; nil before any event.
+    public func build() -> DemandTrace? {
+        guard let base else { return nil }
+        let minutes = values.map { $0[0].count }.max() ?? 0
+        var trace = DemandTrace(start: Timestamp(milliseconds: base * 60_000), minutes: minutes, regions: regions)
+        for r in regions.indices { for k in 0..<3 {
+            trace.values[r][k] = values[r][k] + [Double](repeating: 0, count: minutes - values[r][k].count)
+        } }
+        return trace
+    }
+}
