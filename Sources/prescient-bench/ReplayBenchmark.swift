@@ -14,6 +14,7 @@ enum ReplayBenchmark {
         if let v = env["SCALEOUT"].flatMap(Double.init) { config.scaling.scaleOutThreshold = v }
         if let v = env["PENALTY"].flatMap(Double.init) { config.slo.underProvisionPenalty = v }
         if let v = env["QUOTA"].flatMap(Int.init) { for i in config.instanceTypes.indices { config.instanceTypes[i].defaultQuota = v } }
+        if let v = env["BOOT"].flatMap(Double.init) { for i in config.instanceTypes.indices { config.instanceTypes[i].bootSeconds = v } }
         let tz = TimeZoneTable()
         let spec = PopulationSpec(users: users, days: days, start: Timestamp(seconds: 1_772_409_600), regions: config.regions,
                                   features: config.features, seed: 3, utcOffset: { tz.offsetSeconds($0, at: $1) })
