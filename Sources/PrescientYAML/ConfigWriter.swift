@@ -31,6 +31,7 @@ public enum ConfigWriter {
         let s = c.slo
         y += "\nslo:\n  max_utilisation: \(num(s.maxUtilisation))\n  latency_p99_ms: \(num(s.latencyP99Milliseconds))\n"
         y += "  under_provision_penalty: \(num(s.underProvisionPenalty))   # per under-provisioned resource-minute\n"
+        y += "  segment_priorities: {\(s.segmentPriorities.sorted { $0.key < $1.key }.map { "\($0.key): \(num($0.value))" }.joined(separator: ", "))}   # segment id: penalty multiplier\n"
         let k = c.scaling
         y += "\nscaling:\n  interval: \(num(k.intervalSeconds))s\n  target_utilisation: \(num(k.targetUtilisation))\n"
         y += "  scale_out_threshold: \(num(k.scaleOutThreshold))\n  scale_in_threshold: \(num(k.scaleInThreshold))\n"

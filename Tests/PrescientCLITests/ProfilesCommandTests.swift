@@ -85,6 +85,16 @@ import Testing
         #expect(informed.err.contains(" of 24 h: "), "\(informed.err)")
         #expect(!plain.err.contains(" of 24 h: "))
         #expect(informed.out != plain.out)
+        // Segment priorities weigh each region's penalty through the allocation map: all premium → 5 everywhere.
+        let premium = dir + "/premium.yaml"
+        let priorities = "slo:\n  segment_priorities: {" + (0...12).map { "\($0): 5" }.joined(separator: ", ") + "}\n"
+        try priorities.write(toFile: premium, atomically: true, encoding: .utf8)
+        let weighted = prescient("simulate", "--events", dir + "/week.jsonl", "--segments-from", store, "--config", premium, "--policy", "Prescient", environment: env)
+        #expect(weighted.status == 0 && weighted.err.contains("penalty weight by region (segment priorities × allocation map): ap-northeast 5.00, ap-southeast 5.00, eu-west 5.00, us-east 5.00"), "\(weighted.err)")
+        let bad = dir + "/bad.yaml"
+        try "slo:\n  segment_priorities: {gold: 2}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let check = prescient("config", "check", bad)
+        #expect(check.status == 65 && check.err.contains("slo.segment_priorities.gold") && check.err.contains("not a segment id"), "\(check.err)")
         let rewound = prescient("forecast", "--store", store, "--horizon", "24", "--now", "2026-03-05T00:00:00Z", environment: env)
         #expect(rewound.status == 64 && rewound.err.contains("is before the newest event in the store"), "\(rewound.err)")
     }

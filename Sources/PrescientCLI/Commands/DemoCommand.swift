@@ -35,7 +35,7 @@ struct DemoCommand: Command {
             ("ingest it into user profiles (SQLite), with weather and matches as covariates", ["ingest", dir + "/pop/events.jsonl", "--covariates", dir + "/pop/covariates.csv", "--store", store]),
             ("segments: users with alike behaviour", ["segments", "--store", store, "--json", dir + "/segments.json"]),
             ("forecast every region × resource bottom-up from the profiles (next 24 h)", ["forecast", "--store", store, "--covariates", dir + "/pop/covariates.csv", "--horizon", "24", "--by-segment", "--out", dir + "/forecast.csv"]),
-            ("replay the month through every scaling policy on the simulated cloud", ["simulate", "--events", dir + "/pop/events.jsonl", "--policy", "all", "--report", dir + "/report"]),
+            ("replay the month through every scaling policy on the simulated cloud", ["simulate", "--events", dir + "/pop/events.jsonl", "--segments-from", store, "--policy", "all", "--report", dir + "/report"]),
         ]
         for (title, command) in steps {
             context.console.out("\n== \(title)\n$ prescient \(command.joined(separator: " "))\n")

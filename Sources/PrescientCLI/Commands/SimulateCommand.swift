@@ -11,6 +11,7 @@ struct SimulateCommand: Command {
     let options: [OptionSpec] = [
         SeriesOptions.series, OptionSpec("--events", value: "FILE", help: "events to replay as demand (any format ingest reads): each active for its duration at its own or its feature's cost"),
         SeriesOptions.freq, CommonOptions.config,
+        OptionSpec("--segments-from", value: "URL", help: "profile store whose segmentation (allocation map) weighs each region's penalty by slo.segment_priorities"),
         OptionSpec("--policy", value: "P,…", help: "policies: all (default) or some of \(policyNames.joined(separator: ", "))"),
         OptionSpec("--report", value: "DIR", help: "write report.json and report.html here"),
         OptionSpec("--failure-rate", value: "P", help: "share of launches that fail, 0…1 (default 0)"),
@@ -43,7 +44,17 @@ struct SimulateCommand: Command {
             trace = try Self.traceFromSeries(args)
         }
         let wanted = (args.value("--policy") ?? "all").split(separator: ",").map { String($0.filter { $0 != " " }) }
-        var policies = Replay.allPolicies(config: config)
+        var weights: [String: Double] = [:]
+        if let url = args.value("--segments-from") {
+            let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+            guard FileAccess.isReadable(path) else { throw RuntimeError(.io, "--segments-from: \(path): no profile store here") }
+            let store = try CommonOptions.openStore(path)
+            guard let segmentation = try store.segmentation() else { throw RuntimeError(.badInput, "\(url): no segmentation stored (run 'prescient segments')") }
+            weights = segmentation.penaltyWeights(priorities: config.slo.segmentPriorities)
+            context.console.err("simulate: penalty weight by region (segment priorities × allocation map): "
+                + weights.sorted { $0.key < $1.key }.map { "\($0.key) \(Formatting.fixed($0.value, 2))" }.joined(separator: ", ") + "\n")
+        }
+        var policies = Replay.allPolicies(config: config, penaltyWeights: weights)
         if wanted != ["all"] {
             for w in wanted where !Self.policyNames.contains(where: { $0.lowercased() == w.lowercased() }) {
                 throw UsageError("--policy: unknown policy '\(w)' (\(Self.policyNames.joined(separator: ", ")), all)")

@@ -115,10 +115,16 @@ extension PrescientConfig {
 
     static func decodeSLO(_ node: ConfigNode, _ d: ConfigDecoder) -> SLOSpec {
         var s = SLOSpec()
-        guard let m = d.mapping(node, "slo", known: ["max_utilisation", "latency_p99_ms", "under_provision_penalty"]) else { return s }
+        guard let m = d.mapping(node, "slo", known: ["max_utilisation", "latency_p99_ms", "under_provision_penalty", "segment_priorities"]) else { return s }
         s.maxUtilisation = d.double(m["max_utilisation"], "slo.max_utilisation", default: s.maxUtilisation, range: 0.05...1) ?? s.maxUtilisation
         s.latencyP99Milliseconds = d.double(m["latency_p99_ms"], "slo.latency_p99_ms", default: s.latencyP99Milliseconds, range: 1...600_000, unit: "ms") ?? s.latencyP99Milliseconds
         s.underProvisionPenalty = d.double(m["under_provision_penalty"], "slo.under_provision_penalty", default: s.underProvisionPenalty, range: 0...1_000_000) ?? s.underProvisionPenalty
+        if let p = m["segment_priorities"] {
+            for (key, v) in d.freeMapping(p, "slo.segment_priorities") {
+                guard let id = Int32(key), id >= 0 else { d.report(v, "slo.segment_priorities.\(key)", "not a segment id (a whole number ≥ 0)"); continue }
+                if let w = d.double(v, "slo.segment_priorities.\(key)", default: nil, range: 0...1000) { s.segmentPriorities[id] = w }
+            }
+        }
         return s
     }
 

@@ -6,6 +6,9 @@ public struct SLOSpec: Sendable, Hashable {
     public var latencyP99Milliseconds: Double = 250
     /// Cost charged per under-provisioned resource-minute, currency units (the cost model's penalty).
     public var underProvisionPenalty: Double = 0.05
+    /// Multipliers on the penalty for users of given segments (segment id → priority; 1 unless
+    /// listed): a premium segment's share of a region's demand raises the quantile provisioned there.
+    public var segmentPriorities: [Int32: Double] = [:]
     public init() {}
 }
 

@@ -69,3 +69,21 @@ public struct Segmentation: Sendable, Equatable, Codable {
 
     public func segment(_ id: Int32) -> SegmentSummary? { segments.first { $0.id == id } }
 }
+
+extension Segmentation {
+    /// The penalty multiplier per region from the segments' priorities (1 unless listed) and the
+    /// allocation map: `w_r = Σ_s d_s a_sr p_s / Σ_s d_s a_sr`, with d_s the segment's CPU demand per
+    /// day (size × minutes per user-day × millicores) and a_sr its share in region r.
+    public func penaltyWeights(priorities: [Int32: Double]) -> [String: Double] {
+        var weighted: [String: Double] = [:], total: [String: Double] = [:]
+        for s in segments {
+            let demand = Double(s.size) * s.minutesPerUserDay * max(s.cpuMillicores, 1e-9)
+            let p = priorities[s.id] ?? 1
+            for (region, share) in s.allocation {
+                weighted[region, default: 0] += demand * share * p
+                total[region, default: 0] += demand * share
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: total.map { ($0.key, $0.value > 0 ? weighted[$0.key]! / $0.value : 1) })
+    }
+}

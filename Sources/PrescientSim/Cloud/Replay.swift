@@ -78,8 +78,11 @@ public struct Replay: Sendable {
     }
 
     /// The policies `simulate --policy all` runs, Prescient first, the oracle last.
-    public static func allPolicies(config: PrescientConfig) -> [any ScalingPolicy] {
-        [PrescientPolicy(planner: CapacityPlanner(scaling: config.scaling, slo: config.slo, catalog: config.instanceTypes)),
-         HPAPolicy(), TargetTrackingPolicy(), PredictiveHourlyPolicy(), StaticPeakPolicy(), OraclePolicy()]
+    /// `penaltyWeights`: per region, from the segments' priorities and the allocation map
+    /// (`Segmentation.penaltyWeights`), for Prescient's cost model.
+    public static func allPolicies(config: PrescientConfig, penaltyWeights: [String: Double] = [:]) -> [any ScalingPolicy] {
+        var prescient = PrescientPolicy(planner: CapacityPlanner(scaling: config.scaling, slo: config.slo, catalog: config.instanceTypes))
+        prescient.penaltyWeights = penaltyWeights
+        return [prescient, HPAPolicy(), TargetTrackingPolicy(), PredictiveHourlyPolicy(), StaticPeakPolicy(), OraclePolicy()]
     }
 }

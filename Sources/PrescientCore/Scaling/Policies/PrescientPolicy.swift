@@ -23,6 +23,9 @@ public struct PrescientPolicy: ScalingPolicy {
     public static let levels = [0.5, 0.9, 0.99, 0.999]
     static let scores = levels.map(NormalQuantile.z)
     public var refitHours = 3
+    /// Per region, the multiplier on the under-provisioning penalty from its segments' priorities
+    /// (`Segmentation.penaltyWeights`); 1 for regions not listed.
+    public var penaltyWeights: [String: Double] = [:]
     static let historyHours = 24 * 28
 
     public init(planner: CapacityPlanner, forecaster: any Forecaster = ForecastModels.default()) {
@@ -66,6 +69,7 @@ public struct PrescientPolicy: ScalingPolicy {
                                           observed: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, c.observed($0)) }),
                                           fleet: c.fleet, recentError: wape, historyHours: Double(hour))
         input.budgetPerHour = planner.scaling.budgetPerHour
+        input.penaltyWeight = penaltyWeights[c.regionName] ?? 1
         var m = memory[c.region] ?? CapacityPlanner.Memory()
         let plan = planner.plan(input, memory: &m)
         memory[c.region] = m
