@@ -41,7 +41,14 @@ enum SimulationReport {
                 raw("{\"time\":"); s(d.time.rfc3339); raw(",\"region\":"); s(d.region); raw(",\"type\":"); s(d.instanceType)
                 raw(",\"delta\":\(d.delta),\"reason\":"); s(d.reason); raw("}")
             }
-            raw("],\"actions_total\":\(out.actions.count)}")
+            raw("],\"actions_total\":\(out.actions.count),\"first_shortfalls\":[")
+            for (i, f) in out.shortfalls.enumerated() {
+                if i > 0 { raw(",") }
+                raw("{\"time\":"); s(trace.time(f.minute).rfc3339); raw(",\"region\":"); s(trace.regions[f.region])
+                raw(",\"resource\":"); s(f.resource.rawValue); raw(",\"demand\":"); n(f.demand / f.resource.perForecastUnit)
+                raw(",\"capacity\":"); n(f.capacity / f.resource.perForecastUnit); raw("}")
+            }
+            raw("]}")
         }
         raw("]}\n")
         return String(decoding: o, as: UTF8.self)

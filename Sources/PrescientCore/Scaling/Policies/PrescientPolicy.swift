@@ -3,15 +3,16 @@
 /// Every `refitHours` hours, per region and resource, the forecaster (by default the `Prescient`
 /// model) forecasts the coming hourly means from up to four weeks of history, with quantiles (the
 /// model costs ~0.5 ms a fit; refitting every hour would double a month's replay). Minutes are read
-/// off a line through the hour midpoints (the last hour's actual mean, then the two forecasts), with
-/// a normal spread per minute: `sd² = sd_hour² + (σ × mean)²`, sd_hour from the hourly p10–p90 and σ
-/// the relative scatter of minutes around that line over the last day. The planner's trust gate
+/// off a line through the hour midpoints (the last hour's actual mean, then the two forecasts); the
+/// level-l minute is `line × b_l + z_l × sd_hour`, b_l the empirical l-quantile of minute / line over
+/// the last week (bursts are heavier-tailed than a normal) and sd_hour from the hourly p10–p90. The planner's trust gate
 /// gets the WAPE of the last 24 hourly p50 forecasts and the hours of history.
 public struct PrescientPolicy: ScalingPolicy {
     public let name = "Prescient"
     public var planner: CapacityPlanner
     let forecaster: any Forecaster
-    struct Hourly { var previous: Double; var mean: [Double]; var sd: [Double]; var scatter: Double }
+    /// `burst[l]`: the level-l quantile of minute demand over its line (empirical, last week).
+    struct Hourly { var previous: Double; var mean: [Double]; var sd: [Double]; var burst: [Double] }
     /// Per region: the hour forecast from, and per resource its hourly view.
     private var forecasts: [Int: (hour: Int, resources: [Resource: Hourly], naive: Bool)] = [:]
     private var memory: [Int: CapacityPlanner.Memory] = [:]
@@ -20,6 +21,8 @@ public struct PrescientPolicy: ScalingPolicy {
     /// Per region and resource: hourly means of the completed hours so far (appended as they complete).
     private var hourlyMeans: [Int: [[Double]]] = [:]
     private var lastHour: [Int: Int] = [:]
+    /// Per region and resource: the day the burst quantiles were measured, and them.
+    private var bursts: [Int: [(day: Int, burst: [Double])]] = [:]
     public static let levels = [0.5, 0.9, 0.99, 0.999]
     static let scores = levels.map(NormalQuantile.z)
     public var refitHours = 3
@@ -57,8 +60,7 @@ public struct PrescientPolicy: ScalingPolicy {
                 let i = min(1, Int(x)), w = x - Double(i)
                 let mean = points[i] * (1 - w) + points[i + 1] * w
                 let sdHour = sds[i] * (1 - w) + sds[i + 1] * w
-                let sd = (sdHour * sdHour + (h.scatter * mean) * (h.scatter * mean)).squareRoot()
-                for l in Self.levels.indices { values[l][m] = max(0, mean + z[l] * sd) }
+                for l in Self.levels.indices { values[l][m] = max(0, mean * h.burst[l] + z[l] * sdHour) }
             }
             quantiles[r] = QuantileForecast(levels: Self.levels, values: values)
         }
@@ -118,19 +120,32 @@ public struct PrescientPolicy: ScalingPolicy {
                 mean = result.quantiles[0.5] ?? result.mean
                 if let lo = result.quantiles[0.1], let hi = result.quantiles[0.9] { sd = zip(lo, hi).map { ($1 - $0) / 2.563 } }
             }
-            // Scatter of minutes around the line through the hour midpoints, over the last day.
-            var squares = 0.0, n = 0
-            let days = max(1, hourly.count - 24)
-            for k in days..<hourly.count where k + 1 < hourly.count && hourly[k] > 0 {
+            // Minutes around the line through the hour midpoints, over the last week: their ratios'
+            // empirical quantiles at the policy's levels (bursts are heavier-tailed than a normal).
+            // Re-measured once a day: a week's distribution moves slowly.
+            if let cached = bursts[c.region]?[r.index], cached.day == hour / 24 {
+                resources[r] = Hourly(previous: last, mean: mean, sd: sd, burst: cached.burst)
+                continue
+            }
+            var ratios: [Double] = []
+            let from = max(1, hourly.count - 24 * 7)
+            for k in from..<hourly.count where k + 1 < hourly.count && hourly[k] > 0 {
                 for minute in 0..<60 {
                     let x = Double(minute) / 60 + 0.5
                     let line = x < 1 ? hourly[k - 1] * (1 - x) + hourly[k] * x : hourly[k] * (2 - x) + hourly[k + 1] * (x - 1)
                     guard line > 0 else { continue }
-                    let y = c.past(r, minute: (firstHour + k) * 60 + minute)
-                    squares += (y / line - 1) * (y / line - 1); n += 1
+                    ratios.append(c.past(r, minute: (firstHour + k) * 60 + minute) / line)
                 }
             }
-            resources[r] = Hourly(previous: last, mean: mean, sd: sd, scatter: n > 0 ? (squares / Double(n)).squareRoot() : 0.1)
+            let burst: [Double]
+            if ratios.count >= 60 {
+                ratios.sort()
+                burst = Self.levels.map { Empirical.quantile(sorted: ratios, $0) ?? 1 }
+            } else {
+                burst = Self.scores.map { max(0, 1 + 0.1 * $0) }
+            }
+            bursts[c.region, default: Resource.allCases.map { _ in (day: -1, burst: []) }][r.index] = (hour / 24, burst)
+            resources[r] = Hourly(previous: last, mean: mean, sd: sd, burst: burst)
         }
         forecasts[c.region] = (hour, resources, complete - firstHour < 48)
     }
