@@ -25,7 +25,7 @@ struct SimulateCommand: Command {
     feature's configured cost. --series takes the long layout unique_id,ds,y with unique_id = region/resource (resource cpu in
     vCPUs, memory in GiB, network in Mbit/s: what forecast --store writes) or just region (CPU). Each
     step's value holds for its minutes. Every policy starts from enough ready instances of the
-    catalog's first type for the first minute at the target utilisation; the oracle (perfect
+    catalog's first type for the first hour's peak at the target utilisation; the oracle (perfect
     foresight, no headroom) bounds them all.
     """
     let examples = [

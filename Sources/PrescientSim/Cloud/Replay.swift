@@ -37,14 +37,17 @@ public struct Replay: Sendable {
     }
 
     /// Runs one policy. Every region starts with enough ready instances of the catalog's first
-    /// type for its first minute's demand at the target utilisation.
+    /// type for its first hour's peak demand at the target utilisation.
     public func run(_ policy: inout some ScalingPolicy) -> Outcome {
         var cloud = SimulatedCloud(regions: trace.regions, catalog: catalog, start: trace.start, failureRate: failureRate, seed: seed)
         let first = catalog[0]
         for r in trace.regions.indices {
+            // Warm, not cold: enough for the first hour's peak (the same for every policy), so the
+            // comparison is not decided by a start-up no policy could have prepared for.
             var n = scaling.minInstancesPerRegion
             for res in Resource.allCases {
-                n = max(n, Int((trace.demand(region: r, res, minute: 0) / (first.capacity(res) * scaling.targetUtilisation)).rounded(.up)))
+                let peak = (0..<min(60, trace.minutes)).map { trace.demand(region: r, res, minute: $0) }.max() ?? 0
+                n = max(n, Int((peak / (first.capacity(res) * scaling.targetUtilisation)).rounded(.up)))
             }
             cloud.seed(region: r, type: first.name, count: n)
         }
