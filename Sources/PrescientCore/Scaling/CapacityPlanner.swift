@@ -10,8 +10,9 @@
 /// 2. **Quantile by cost** (`CostModel`): the level q* whose capacity minimises instance price +
 ///    penalty × P(demand > capacity) over the window; a premium segment mix raises the penalty
 ///    (`penaltyWeight`) and so q*.
-/// 3. **Needed capacity** per resource: max over the window of the q* forecast × `safetyFactor` /
-///    `targetUtilisation`.
+/// 3. **Needed capacity** per resource: the window's peak of max(median / `targetUtilisation`,
+///    q* forecast) × `safetyFactor` — the target is for normal operation (the median, as a reactive
+///    policy aims at the current load); the cost-chosen quantile must fit in full capacity.
 /// 4. **Trust gate**: with recent forecast error above `maxForecastError` or under
 ///    `minHistoryHours` of history, needed = max(predictive, reactive), reactive = observed demand ×
 ///    safety / target. Trusted or not, demand already observed above the forecast is never
@@ -111,16 +112,18 @@ public struct CapacityPlanner: Sendable {
 
         // 2. The quantile, by expected cost over the scale-out window.
         let q = window.isEmpty ? scaling.quantile
-            : cost.bestQuantile(input.forecast, window: window, headroom: scaling.safetyFactor / scaling.targetUtilisation)
+            : cost.bestQuantile(input.forecast, window: window, safety: scaling.safetyFactor, target: scaling.targetUtilisation)
         // 3–4. Capacity needed, predictive and (through the trust gate) reactive.
         var needed: [Resource: Double] = [:]
         var keep: [Resource: Double] = [:]
         for r in Resource.allCases {
             guard let f = input.forecast[r] else { continue }
-            let peak = window.map { f.value(q, minute: $0) }.max() ?? 0
-            let peakAll = inWindow.map { f.value(q, minute: $0) }.max() ?? peak
-            needed[r] = peak * scaling.safetyFactor / scaling.targetUtilisation
-            keep[r] = peakAll * scaling.safetyFactor / scaling.targetUtilisation
+            // The target utilisation is for the median (normal operation, as a reactive policy
+            // aims at it); the cost-chosen quantile must fit in full capacity (no running out).
+            let median = window.map { f.value(0.5, minute: $0) }.max() ?? 0, tail = window.map { f.value(q, minute: $0) }.max() ?? 0
+            let medianAll = inWindow.map { f.value(0.5, minute: $0) }.max() ?? median, tailAll = inWindow.map { f.value(q, minute: $0) }.max() ?? tail
+            needed[r] = max(median / scaling.targetUtilisation, tail) * scaling.safetyFactor
+            keep[r] = max(medianAll / scaling.targetUtilisation, tailAll) * scaling.safetyFactor
         }
         var trusted = true
         var gate = ""
