@@ -5,6 +5,9 @@ import PrescientSim
 
 /// Every scaling policy on the simulated cloud over a synthetic population's true minute demand:
 /// cost, under-provisioned resource-minutes, actions, and the replay's speed.
+/// Environment knobs for sensitivity studies (the defaults are the built-in config): `SAFETY`,
+/// `SCALEIN`, `SCALEOUT` (scaling), `PENALTY` (slo), `QUOTA` (every type's default quota), `BOOT`
+/// (every type's boot seconds); `DETAIL=1` prints each policy's first shortfalls and actions.
 enum ReplayBenchmark {
     static func run(users: Int, days: Int) {
         var config = PrescientConfig.default

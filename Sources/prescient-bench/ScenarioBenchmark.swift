@@ -5,6 +5,8 @@ import PrescientSim
 
 /// The profile-driven forecast against every aggregate-only model on a population that changes:
 /// a segment moving region a few days before, and a scheduled match on the forecast day.
+/// Environment knobs for robustness checks: `SEED` (population seed, default 7) and `SHARE` (share
+/// of the segment that moves, default 0.6).
 enum ScenarioBenchmark {
     static func run(users: Int, export: String?, anchors: String?, verbose: Bool) {
         let config = PrescientConfig.default
