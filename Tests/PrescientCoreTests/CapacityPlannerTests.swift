@@ -63,7 +63,7 @@ import Testing
         var memory = CapacityPlanner.Memory()
         let p = Self.planner { $0.cooldownSeconds = 0 }
         // Five minutes ago the planner wanted 10 instances; now 1 vCPU would do with 10 ready.
-        memory.recommendations = [(Self.now.adding(seconds: -240), 10)]
+        memory.recommendations = [.init(time: Self.now.adding(seconds: -240), count: 10)]
         let held = p.plan(Self.input(cpu: Array(repeating: 1000, count: 10), ready: 10), memory: &memory)
         #expect(held.decisions.isEmpty)
         // Six minutes later the high recommendation has left the 300 s window.

@@ -12,13 +12,11 @@ struct SimulateCommand: Command {
         SeriesOptions.series, OptionSpec("--events", value: "FILE", help: "events to replay as demand (any format ingest reads): each active for its duration at its own or its feature's cost"),
         SeriesOptions.freq, CommonOptions.config,
         OptionSpec("--segments-from", value: "URL", help: "profile store whose segmentation (allocation map) weighs each region's penalty by slo.segment_priorities"),
-        OptionSpec("--policy", value: "P,…", help: "policies: all (default) or some of \(policyNames.joined(separator: ", "))"),
+        OptionSpec("--policy", value: "P,…", help: "policies: all (default) or some of \(Replay.policyNames.joined(separator: ", "))"),
         OptionSpec("--report", value: "DIR", help: "write report.json and report.html here"),
         OptionSpec("--failure-rate", value: "P", help: "share of launches that fail, 0…1 (default 0)"),
         CommonOptions.seed,
     ]
-    static let policyNames = ["Prescient", "HPA", "TargetTracking", "AWSPredictive", "StaticPeak", "Oracle"]
-    var policyNames: [String] { Self.policyNames }
     let discussion = """
     --events replays an event file (JSON Lines, CSV, access logs: what ingest reads) as demand per
     region and minute, each event active for its duration at its own cpu_ms/mem_mb/bytes or its
@@ -56,8 +54,8 @@ struct SimulateCommand: Command {
         }
         var policies = Replay.allPolicies(config: config, penaltyWeights: weights)
         if wanted != ["all"] {
-            for w in wanted where !Self.policyNames.contains(where: { $0.lowercased() == w.lowercased() }) {
-                throw UsageError("--policy: unknown policy '\(w)' (\(Self.policyNames.joined(separator: ", ")), all)")
+            for w in wanted where !Replay.policyNames.contains(where: { $0.lowercased() == w.lowercased() }) {
+                throw UsageError("--policy: unknown policy '\(w)' (\(Replay.policyNames.joined(separator: ", ")), all)")
             }
             policies = policies.filter { p in wanted.contains { $0.lowercased() == p.name.lowercased() } }
         }

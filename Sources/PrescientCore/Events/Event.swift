@@ -80,4 +80,13 @@ public enum DeviceClass: String, Sendable, Hashable, CaseIterable, Codable {
 /// The resources Prescient forecasts and provisions.
 public enum Resource: String, Sendable, Hashable, CaseIterable, Codable {
     case cpu, memory, network
+
+    /// Position in `allCases` (arrays indexed by resource avoid hashing on hot paths).
+    public var index: Int {
+        switch self {
+        case .cpu: 0
+        case .memory: 1
+        case .network: 2
+        }
+    }
 }

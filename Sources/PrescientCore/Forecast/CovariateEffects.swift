@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How much each segment's activity rises or falls when a covariate is active (rain, a scheduled
 /// event), learned from the profiles: a multiplicative lift per segment and kind.
 ///

@@ -68,9 +68,6 @@ public struct CovariateExposure: Sendable {
                lag: Int8(table.eventLag(region: region, t) ?? -1))
     }
 
-    /// The name of the scheduled event whose effect `region` is in at `t`, if any.
-    public func eventName(region: String, at t: Timestamp) -> String? { table.eventName(region: region, t) }
-
     /// One user's exposure, as of `now`: per kind and bin, `C_b` and `c_b = C_b / W_b`.
     public struct UserExposure: Sendable {
         /// `C_b` per kind: `counts[kind.index × 168 + b]`.

@@ -166,7 +166,7 @@ public struct ProfileDemandForecast: Sendable {
         }
         if let effects, let steps = stepsByRegion[region] {
             let event = steps.active.indices.first { steps.active[$0].lag >= 0 }
-                .flatMap { effects.exposure.eventName(region: region, at: Timestamp(milliseconds: start.milliseconds + Int64($0) * 3_600_000)) }
+                .flatMap { effects.exposure.table.eventName(region: region, Timestamp(milliseconds: start.milliseconds + Int64($0) * 3_600_000)) }
             out.drivers += effects.drivers(steps: steps.active, segments: segment.map { [$0] } ?? segments, eventName: event)
         }
         return out

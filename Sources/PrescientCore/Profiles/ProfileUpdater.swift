@@ -166,22 +166,14 @@ public struct ProfileUpdater: Sendable {
     /// (minutes in rain, by lag in and after a scheduled event, with covariate data at all), like the
     /// rhythm does.
     private func addCovariateMinutes(_ e: Event, seconds: Double, weight: Double, to p: inout UserProfile) {
-        var start = e.time.milliseconds
-        var remaining = Int64(seconds * 1000)
         let perMs = weight / 60_000
-        var steps = 0
-        while remaining > 0 && steps < 169 {
-            let hourIndex = floorDiv(start, 3_600_000)
-            let inThisHour = min(remaining, (hourIndex + 1) * 3_600_000 - start)
-            if let c = covariates.at(region: e.region, Timestamp(milliseconds: start)) {
-                let w = Float(Double(inThisHour) * perMs)
-                p.covariateMinutes += w
-                if c.rainMillimetres > 0 { p.rainMinutes += w }
-                if let lag = covariates.eventLag(region: e.region, Timestamp(milliseconds: start)) { p.eventMinutesByLag[lag] += w }
-            }
-            remaining -= inThisHour
-            start += inThisHour
-            steps += 1
+        Self.forEachHour(from: e.time.milliseconds, milliseconds: Int64(seconds * 1000)) { hourIndex, ms in
+            let t = Timestamp(milliseconds: hourIndex * 3_600_000)
+            guard let c = covariates.at(region: e.region, t) else { return }
+            let w = Float(Double(ms) * perMs)
+            p.covariateMinutes += w
+            if c.rainMillimetres > 0 { p.rainMinutes += w }
+            if let lag = covariates.eventLag(region: e.region, t) { p.eventMinutesByLag[lag] += w }
         }
     }
 
@@ -197,20 +189,25 @@ public struct ProfileUpdater: Sendable {
         p.rainMinutes *= f; p.eventMinutesByLag *= f; p.covariateMinutes *= f
     }
 
-    /// Adds `weight × minutes` to the local hour-of-week bins the session covers (integer
-    /// milliseconds for the bin arithmetic; a session is clipped to one week of bins).
+    /// Adds `weight × minutes` to the local hour-of-week bins the session covers.
     private func spreadOverHours(_ e: Event, seconds: Double, weight: Double, into rhythm: inout [Float]) {
         let offsetMs = Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
-        var start = e.time.milliseconds + offsetMs
-        var remaining = Int64(seconds * 1000)
         let perMs = weight / 60_000
-        var steps = 0
+        Self.forEachHour(from: e.time.milliseconds + offsetMs, milliseconds: Int64(seconds * 1000)) { hourIndex, ms in
+            // Hour of the week: days since the epoch + 3 makes Monday day 0.
+            rhythm[Int(floorMod(hourIndex + 72, 168))] += Float(Double(ms) * perMs)
+        }
+    }
+
+    /// Calls `body(hour index since the epoch, milliseconds in it)` for each clock hour that
+    /// [start, start + milliseconds) covers (integer milliseconds; clipped to one week of hours).
+    @inline(__always)
+    static func forEachHour(from start: Int64, milliseconds: Int64, _ body: (Int64, Int64) -> Void) {
+        var start = start, remaining = milliseconds, steps = 0
         while remaining > 0 && steps < 169 {
             let hourIndex = floorDiv(start, 3_600_000)
             let inThisHour = min(remaining, (hourIndex + 1) * 3_600_000 - start)
-            // Hour of the week: days since the epoch + 3 makes Monday day 0.
-            let bin = Int(floorMod(hourIndex + 72, 168))
-            rhythm[bin] += Float(Double(inThisHour) * perMs)
+            body(hourIndex, inThisHour)
             remaining -= inThisHour
             start += inThisHour
             steps += 1

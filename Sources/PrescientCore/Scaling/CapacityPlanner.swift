@@ -65,12 +65,15 @@ public struct CapacityPlanner: Sendable {
     public struct Memory: Sendable, Equatable {
         public var lastAction: Timestamp?
         /// Recent recommendations (instances wanted), for scale-in stabilisation.
-        public var recommendations: [(time: Timestamp, count: Int)] = []
+        public var recommendations: [Recommendation] = []
         public init() {}
-        public static func == (a: Memory, b: Memory) -> Bool {
-            a.lastAction == b.lastAction && a.recommendations.map(\.count) == b.recommendations.map(\.count)
-                && a.recommendations.map(\.time) == b.recommendations.map(\.time)
-        }
+    }
+
+    /// Instances the planner wanted at an instant.
+    public struct Recommendation: Sendable, Equatable {
+        public var time: Timestamp
+        public var count: Int
+        public init(time: Timestamp, count: Int) { self.time = time; self.count = count }
     }
 
     public struct Plan: Sendable {
@@ -159,14 +162,13 @@ public struct CapacityPlanner: Sendable {
             if u > usage { usage = u; binding = r }
         }
         let wanted = cost.instancesFor(needed)
-        memory.recommendations.append((now, wanted))
+        memory.recommendations.append(Recommendation(time: now, count: wanted))
         memory.recommendations.removeAll { now.milliseconds - $0.time.milliseconds > Int64(scaling.stabilisationSeconds * 1000) }
         let inputs: [String: Double] = ["quantile": q, "usage": usage, "needed_\(binding.rawValue)": needed[binding] ?? 0,
                                         "instances": Double(input.fleet.count), "wanted": Double(wanted)]
         let basis = Basis(quantile: q, resource: binding, needed: needed[binding] ?? 0, readyBy: readyBy,
                           capacity: input.fleet.capacity(binding, catalog: catalog, readyBy: readyBy), usage: usage,
                           safety: scaling.safetyFactor, target: scaling.targetUtilisation, gate: gate)
-        func describe() -> String { basis.text }
         var plan = Plan(decisions: [], quantile: q, needed: needed, trusted: trusted, hold: nil, basis: basis)
 
         let inCooldown = memory.lastAction.map { Double(now.milliseconds - $0.milliseconds) / 1000 < scaling.cooldownSeconds } ?? false
@@ -186,7 +188,7 @@ public struct CapacityPlanner: Sendable {
             while room > 0 {
                 guard let (type, k) = cost.cheapestCover(shortfall, fleet: fleet, region: input.region, atLeast: minimum, room: room, budget: budget) else { break }
                 plan.decisions.append(ScalingDecision(time: now, region: input.region, instanceType: type.name, delta: k,
-                    reason: "scale out: launch \(k) × \(type.name) (ready by \(now.adding(seconds: type.bootSeconds).rfc3339.dropFirst(11).prefix(5))): " + describe(),
+                    reason: "scale out: launch \(k) × \(type.name) (ready by \(now.adding(seconds: type.bootSeconds).rfc3339.dropFirst(11).prefix(5))): " + basis.text,
                     inputs: inputs))
                 room -= k; budget -= Double(k) * type.pricePerHour
                 fleet.pools[type.name, default: .init()].booting += Array(repeating: now.adding(seconds: type.bootSeconds), count: k)
@@ -218,7 +220,7 @@ public struct CapacityPlanner: Sendable {
                 }
                 guard k > 0 else { continue }
                 plan.decisions.append(ScalingDecision(time: now, region: input.region, instanceType: type.name, delta: -k,
-                    reason: "scale in: terminate \(k) × \(type.name): usage \(Self.percent(usage)) < \(Self.percent(scaling.scaleInThreshold)) and the highest recommendation over \(Int(scaling.stabilisationSeconds)) s is \(stable) instances; " + describe(),
+                    reason: "scale in: terminate \(k) × \(type.name): usage \(Self.percent(usage)) < \(Self.percent(scaling.scaleInThreshold)) and the highest recommendation over \(Int(scaling.stabilisationSeconds)) s is \(stable) instances; " + basis.text,
                     inputs: inputs))
                 fleet.pools[type.name]!.ready = max(0, pool.ready - k)
                 excess -= k

@@ -54,15 +54,6 @@ public struct DemandTrace: Sendable, Equatable {
 }
 
 extension Resource {
-    /// Position in `allCases`.
-    public var index: Int {
-        switch self {
-        case .cpu: 0
-        case .memory: 1
-        case .network: 2
-        }
-    }
-
     /// Demand in forecast units (vCPU, GiB, Mbit/s) → capacity units (millicores, MiB, kbit/s).
     public var perForecastUnit: Double {
         switch self {

@@ -5,8 +5,11 @@
 public struct DemandTraceBuilder: Sendable {
     public let regions: [String]
     private let costs: [String: FeatureCost]
-    /// Minute index (since the epoch) of `values[…][0]`.
+    /// Minute index (since the epoch) of `values[…][0]`: an hour before the first event seen, so
+    /// events a little out of order land without shifting the arrays.
     private var base: Int64?
+    /// The earliest minute any event covers (where the built trace starts).
+    private var earliest: Int64 = .max
     /// `values[region][resource][minute - base]`.
     private var values: [[[Double]]]
     public private(set) var events = 0
@@ -42,7 +45,8 @@ public struct DemandTraceBuilder: Sendable {
     }
 
     private mutating func ensure(_ first: Int64, _ last: Int64) {
-        if base == nil { base = first }
+        if base == nil { base = first - 60 }
+        earliest = min(earliest, first)
         if first < base! {
             let grow = Int(base! - first)
             for r in values.indices { for k in 0..<3 { values[r][k].insert(contentsOf: [Double](repeating: 0, count: grow), at: 0) } }
@@ -56,11 +60,13 @@ public struct DemandTraceBuilder: Sendable {
 
     /// The trace over every minute seen; nil before any event.
     public func build() -> DemandTrace? {
-        guard let base else { return nil }
-        let minutes = values.map { $0[0].count }.max() ?? 0
-        var trace = DemandTrace(start: Timestamp(milliseconds: base * 60_000), minutes: minutes, regions: regions)
+        guard let base, earliest != .max else { return nil }
+        let skip = Int(earliest - base)
+        let minutes = (values.map { $0[0].count }.max() ?? 0) - skip
+        var trace = DemandTrace(start: Timestamp(milliseconds: earliest * 60_000), minutes: minutes, regions: regions)
         for r in regions.indices { for k in 0..<3 {
-            trace.values[r][k] = values[r][k] + [Double](repeating: 0, count: minutes - values[r][k].count)
+            let kept = values[r][k].count > skip ? Array(values[r][k][skip...]) : []
+            trace.values[r][k] = kept + [Double](repeating: 0, count: minutes - kept.count)
         } }
         return trace
     }

@@ -80,6 +80,9 @@ public struct Replay: Sendable {
         return out
     }
 
+    /// The names of `allPolicies`, in order.
+    public static let policyNames = allPolicies(config: .default).map(\.name)
+
     /// The policies `simulate --policy all` runs, Prescient first, the oracle last.
     /// `penaltyWeights`: per region, from the segments' priorities and the allocation map
     /// (`Segmentation.penaltyWeights`), for Prescient's cost model.

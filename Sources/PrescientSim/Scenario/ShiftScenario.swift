@@ -93,23 +93,26 @@ public struct ShiftScenario: Sendable {
         // Ingest the history into profiles; accumulate the true hourly CPU demand of the whole span.
         let updater = ProfileUpdater(config: config, offsets: offsets, covariates: table)
         var profiles = [UserProfile?](repeating: nil, count: spec.users)
-        var demand = [[Double]](repeating: [Double](repeating: 0, count: days * 24), count: regionNames.count)
+        var truth = DemandAccumulator(start: spec.start, minutes: days * 1440, regions: regionNames.count, features: config.features.count)
         let userIDs = (0..<spec.users).map(generator.userID)
         for d in 0..<days {
             for e in generator.day(d) {
                 let feature = config.features[Int(e.feature)]
-                let seconds = max(Double(e.durationSeconds), ProfileUpdater.minimumActiveSeconds)
-                Self.spread(startMs: e.timeMs - spec.start.milliseconds, seconds: seconds,
-                            coresPerMinute: feature.cost.cpuMillicores / 1000 / 60, into: &demand[Int(e.region)])
+                truth.add(region: Int(e.region), feature: Int(e.feature), startMs: e.timeMs, seconds: Double(e.durationSeconds))
                 guard e.timeMs < origin.milliseconds else { continue }
                 let event = Event(time: Timestamp(milliseconds: e.timeMs), user: userIDs[Int(e.user)], region: regionNames[Int(e.region)],
                                   feature: feature.name, device: e.device, durationSeconds: Double(e.durationSeconds), bytes: e.bytes,
                                   resources: ResourceUsage(cpuMilliseconds: feature.cost.cpuMillicores * Double(e.durationSeconds),
                                                            memoryMiB: feature.cost.memoryMiB))
-                var p = profiles[Int(e.user)] ?? UserProfile(user: event.user, at: event.time)
-                _ = updater.apply(event, to: &p)
-                profiles[Int(e.user)] = p
+                if profiles[Int(e.user)] == nil { profiles[Int(e.user)] = UserProfile(user: event.user, at: event.time) }
+                _ = updater.apply(event, to: &profiles[Int(e.user)]!)
             }
+        }
+        // Hourly mean CPU cores per region, from the per-minute truth.
+        let costs = config.features.map(\.cost)
+        let demand = regionNames.indices.map { r -> [Double] in
+            let cpu = truth.demand(region: r, costs: costs).map(\.cpu)
+            return (0..<(days * 24)).map { h in cpu[(h * 60)..<(h * 60 + 60)].reduce(0, +) / 60 / 1000 }
         }
         var list = profiles.compactMap { $0 }
         let segmentation = Segmenter(seed: settings.seed, halfLifeDays: config.profiles.halfLifeDays).run(list, now: origin)
@@ -150,19 +153,7 @@ public struct ShiftScenario: Sendable {
             let o = model.forecast(ForecastInput(values: Array(demand[from].prefix(originHour)), calendar: calendar), horizon: 24, quantiles: [])
             outcome.scores.append(outcome.score(model.name, destination: d.mean, origin: o.mean))
         }
-        outcome.movedUsers = (0..<spec.users).filter { generator.user($0).move?.day == spec.migrations[0].day && generator.user($0).move?.region == to }.count
+        outcome.movedUsers = (0..<spec.users).filter { u in generator.user(u).move.map { $0.day == spec.migrations[0].day && $0.region == to } ?? false }.count
         return outcome
-    }
-
-    /// Adds a session's CPU cores to the hours it covers (minutes in the hour × cores per minute).
-    static func spread(startMs: Int64, seconds: Double, coresPerMinute: Double, into hours: inout [Double]) {
-        var t = Double(startMs) / 60_000, remaining = seconds / 60
-        while remaining > 0 {
-            let hour = Int(t / 60)
-            guard hour >= 0 && hour < hours.count else { return }
-            let inHour = min(remaining, Double(hour + 1) * 60 - t)
-            hours[hour] += inHour * coresPerMinute
-            remaining -= inHour; t += inHour
-        }
     }
 }

@@ -12,7 +12,7 @@ public struct PrescientPolicy: ScalingPolicy {
     public var planner: CapacityPlanner
     let forecaster: any Forecaster
     /// `burst[l]`: the level-l quantile of minute demand over its line (empirical, last week).
-    struct Hourly { var previous: Double; var mean: [Double]; var sd: [Double]; var burst: [Double] }
+    struct Hourly { var mean: [Double]; var sd: [Double]; var burst: [Double] }
     /// Per region: the hour forecast from, and per resource its hourly view.
     private var forecasts: [Int: (hour: Int, resources: [Resource: Hourly], naive: Bool)] = [:]
     private var memory: [Int: CapacityPlanner.Memory] = [:]
@@ -49,14 +49,13 @@ public struct PrescientPolicy: ScalingPolicy {
         var quantiles: [Resource: QuantileForecast] = [:]
         let z = Self.scores
         for (r, h) in f.resources {
-            let previous = (hourlyMeans[c.region]?[r.index].last) ?? h.previous
-            let mean = [h.mean[min(k, h.mean.count - 1)], h.mean[min(k + 1, h.mean.count - 1)]]
-            let sdAhead = [h.sd[min(k, h.sd.count - 1)], h.sd[min(k + 1, h.sd.count - 1)]]
+            // The line's points: the last completed hour's actual mean, then this hour's and the next's
+            // forecasts, at the hour midpoints 0, 1, 2.
+            let points = [hourlyMeans[c.region]![r.index].last ?? 0, h.mean[min(k, h.mean.count - 1)], h.mean[min(k + 1, h.mean.count - 1)]]
+            let sds = [0, h.sd[min(k, h.sd.count - 1)], h.sd[min(k + 1, h.sd.count - 1)]]
             var values = Self.levels.map { _ in [Double](repeating: 0, count: span) }
             for m in 0..<span {
-                // Position in hours from the previous hour's midpoint (0), this hour's (1), the next's (2).
                 let x = min(2, (Double(c.minute + m) / 60 - Double(hour)) + 0.5)
-                let points = [previous] + mean, sds = [0] + sdAhead
                 let i = min(1, Int(x)), w = x - Double(i)
                 let mean = points[i] * (1 - w) + points[i + 1] * w
                 let sdHour = sds[i] * (1 - w) + sds[i + 1] * w
@@ -124,7 +123,7 @@ public struct PrescientPolicy: ScalingPolicy {
             // empirical quantiles at the policy's levels (bursts are heavier-tailed than a normal).
             // Re-measured once a day: a week's distribution moves slowly.
             if let cached = bursts[c.region]?[r.index], cached.day == hour / 24 {
-                resources[r] = Hourly(previous: last, mean: mean, sd: sd, burst: cached.burst)
+                resources[r] = Hourly(mean: mean, sd: sd, burst: cached.burst)
                 continue
             }
             var ratios: [Double] = []
@@ -145,7 +144,7 @@ public struct PrescientPolicy: ScalingPolicy {
                 burst = Self.scores.map { max(0, 1 + 0.1 * $0) }
             }
             bursts[c.region, default: Resource.allCases.map { _ in (day: -1, burst: []) }][r.index] = (hour / 24, burst)
-            resources[r] = Hourly(previous: last, mean: mean, sd: sd, burst: burst)
+            resources[r] = Hourly(mean: mean, sd: sd, burst: burst)
         }
         forecasts[c.region] = (hour, resources, complete - firstHour < 48)
     }
