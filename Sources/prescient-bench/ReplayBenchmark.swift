@@ -52,6 +52,22 @@ extension ReplayBenchmark {
     /// Debug detail for one policy: under-provisioning per region/resource and sample reasons.
     static func detail(_ o: Replay.Outcome, trace: DemandTrace) {
         print("  \(o.policy): under-provisioned per region [cpu, memory, network]: \(o.underProvisioned)")
+        var launched: [String: Int] = [:]
+        for d in o.actions where d.delta > 0 { launched[d.instanceType, default: 0] += d.delta }
+        print("    launched by type: \(launched.sorted { $0.key < $1.key })")
+        for (r, points) in o.chart.enumerated() {
+            let ratios = points.filter { $0.demand > 0 }.map { $0.capacity / $0.demand }
+            let byHour = (0..<24).map { h -> String in
+                let xs = points.filter { $0.demand > 0 && ($0.minute / 60) % 24 == h }.map { $0.capacity / $0.demand }
+                return Formatting.fixed(xs.reduce(0, +) / Double(max(1, xs.count)), 2)
+            }
+            let byDay = (0..<(trace.minutes / 1440)).map { d -> String in
+                let xs = points.filter { $0.demand > 0 && $0.minute / 1440 == d }.map { $0.capacity / $0.demand }
+                return Formatting.fixed(xs.reduce(0, +) / Double(max(1, xs.count)), 2)
+            }
+            print("    \(trace.regions[r]) by day \(byDay.joined(separator: " "))")
+            print("    \(trace.regions[r]) CPU capacity/demand mean \(Formatting.fixed(ratios.reduce(0, +) / Double(max(1, ratios.count)), 3)); by UTC hour \(byHour.joined(separator: " "))")
+        }
         for s in o.shortfalls.prefix(12) { print("    short: minute \(s.minute) (\(trace.time(s.minute).rfc3339)) \(trace.regions[s.region]) \(s.resource): demand \(Int(s.demand)) > capacity \(Int(s.capacity))") }
         for d in o.actions.prefix(3) { print("    \(d.time.rfc3339) \(d.region) \(d.instanceType) \(d.delta): \(d.reason)") }
         for d in o.actions.filter({ $0.time.milliseconds > trace.start.milliseconds + 10 * 86_400_000 }).prefix(6) { print("    \(d.time.rfc3339) \(d.region) \(d.instanceType) \(d.delta): \(d.reason)") }

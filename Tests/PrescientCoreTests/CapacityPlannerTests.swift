@@ -32,9 +32,9 @@ import Testing
         var memory = CapacityPlanner.Memory()
         // 2 × c = 4 vCPU. The jump to 5 vCPU at minute 2 is inside [now + lead, now + lead + interval).
         let soon = Self.planner().plan(Self.input(cpu: [2500, 2500] + Array(repeating: 5000, count: 8)), memory: &memory)
-        // 5 vCPU × 1.1 / 0.7 = 7.86 vCPU needed; 4 there → launch 2 × c.
+        // max(5 vCPU / 0.8, 5 vCPU × 1.1) = 6.25 vCPU needed; 4 there → launch 2 × c.
         #expect(soon.decisions.map(\.delta) == [2] && soon.decisions[0].instanceType == "c")
-        #expect(soon.decisions[0].reason.hasPrefix("scale out: launch 2 × c (ready by 12:01): p"))
+        #expect(soon.decisions[0].reason.hasPrefix("scale out: launch 2 × c (ready by 12:01): cpu forecast by 12:02: median 5.0 vCPU"))
         // The same jump at minute 3 is beyond this decision's window: the next minute's decision takes it.
         memory = CapacityPlanner.Memory()
         let later = Self.planner().plan(Self.input(cpu: [2500, 2500, 2500] + Array(repeating: 5000, count: 7)), memory: &memory)
@@ -45,18 +45,18 @@ import Testing
         var m1 = CapacityPlanner.Memory(), m2 = CapacityPlanner.Memory()
         let cpu = Array(repeating: 5000.0, count: 10)
         let plain = Self.planner { $0.safetyFactor = 1 }.plan(Self.input(cpu: cpu), memory: &m1)
-        let wary = Self.planner { $0.safetyFactor = 1.5 }.plan(Self.input(cpu: cpu), memory: &m2)
-        #expect(Self.launched(plain) == 2)   // 5 / 0.7 = 7.1 vCPU → 4 × c
-        #expect(Self.launched(wary) == 4)    // 7.5 / 0.7 = 10.7 vCPU → 6 × c
+        let wary = Self.planner { $0.safetyFactor = 2 }.plan(Self.input(cpu: cpu), memory: &m2)
+        #expect(Self.launched(plain) == 2)   // max(5 / 0.8, 5 × 1) = 6.25 vCPU → 4 × c
+        #expect(Self.launched(wary) == 3)    // max(5 / 0.8, 5 × 2) = 10 vCPU → 5 × c
     }
 
     @Test func betweenTheThresholdsItHolds() {
         var memory = CapacityPlanner.Memory()
-        // 2.2 vCPU × 1.1 on 4 vCPU = 60 %: between scale-in 50 % and scale-out 80 %.
-        let plan = Self.planner().plan(Self.input(cpu: Array(repeating: 2200, count: 10)), memory: &memory)
+        // 3.04 vCPU / 0.8 = 3.8 vCPU needed of 4: 95 %, between scale-in 90 % and 100 %.
+        let plan = Self.planner().plan(Self.input(cpu: Array(repeating: 3040, count: 10)), memory: &memory)
         #expect(plan.decisions.isEmpty)
-        #expect(plan.hold == "hold: usage between 50 % and 80 %")
-        #expect(plan.basis.text.hasSuffix("(61 % used)"))
+        #expect(plan.hold == "hold: usage between 90 % and 100 %")
+        #expect(plan.basis.text.hasSuffix("(95 % of it needed)"))
     }
 
     @Test func scaleInWaitsForTheStabilisationWindowAndTheCooldown() {

@@ -35,13 +35,18 @@ import Testing
         """, "\(Self.timeline(h))")
         var prescient = Replay.allPolicies(config: .default)[0]
         let p = replay.run(&prescient)
-        // Three hours of history: the trust gate holds the planner to max(predictive, reactive), and
-        // the predictive part (the last hour, too little history to model) keeps 6 vCPU to 03:00.
+        // Three hours of history: the trust gate holds the planner to max(predictive, reactive). The
+        // ramp's rise off the line is extrapolated, so it launches ahead of HPA; after the drop at
+        // 02:00 the line's level follows what is observed and it scales in, one per 120 s cooldown.
         #expect(Self.timeline(p) == """
         63 c-large +1
-        69 c-large +1
-        75 c-large +1
-        81 c-large +1
+        66 c-large +1
+        73 c-large +1
+        78 c-large +1
+        126 c-large -1
+        128 c-large -1
+        130 c-large -1
+        132 c-large -1
         """, "\(Self.timeline(p))")
         #expect(h.underProvisionedTotal == 0 || p.underProvisionedTotal <= h.underProvisionedTotal)
         #expect(p.actions.allSatisfy { !$0.reason.isEmpty })

@@ -137,7 +137,7 @@ extension PrescientConfig {
         s.intervalSeconds = d.seconds(m["interval"], "scaling.interval", default: s.intervalSeconds, range: 1...86_400)
         s.targetUtilisation = d.double(m["target_utilisation"], "scaling.target_utilisation", default: s.targetUtilisation, range: 0.05...1) ?? s.targetUtilisation
         s.scaleOutThreshold = d.double(m["scale_out_threshold"], "scaling.scale_out_threshold", default: s.scaleOutThreshold, range: 0.05...1) ?? s.scaleOutThreshold
-        s.scaleInThreshold = d.double(m["scale_in_threshold"], "scaling.scale_in_threshold", default: s.scaleInThreshold, range: 0...1) ?? s.scaleInThreshold
+        s.scaleInThreshold = d.double(m["scale_in_threshold"], "scaling.scale_in_threshold", default: s.scaleInThreshold, range: 0...0.99) ?? s.scaleInThreshold
         s.safetyFactor = d.double(m["safety_factor"], "scaling.safety_factor", default: s.safetyFactor, range: 1...10) ?? s.safetyFactor
         s.schedulingBufferSeconds = d.seconds(m["scheduling_buffer"], "scaling.scheduling_buffer", default: s.schedulingBufferSeconds, range: 0...3600)
         s.cooldownSeconds = d.seconds(m["cooldown"], "scaling.cooldown", default: s.cooldownSeconds, range: 0...86_400)
@@ -147,10 +147,6 @@ extension PrescientConfig {
         s.maxInstancesPerRegion = d.int(m["max_instances"], "scaling.max_instances", default: s.maxInstancesPerRegion, range: 1...1_000_000) ?? s.maxInstancesPerRegion
         s.budgetPerHour = d.double(m["budget_per_hour"], "scaling.budget_per_hour", default: s.budgetPerHour, range: 0...1e9) ?? s.budgetPerHour
         s.quantile = d.double(m["quantile"], "scaling.quantile", default: s.quantile, range: 0.5...0.999) ?? s.quantile
-        if s.scaleInThreshold >= s.scaleOutThreshold {
-            d.report(m["scale_in_threshold"] ?? node, "scaling.scale_in_threshold",
-                     "must be below scale_out_threshold (\(s.scaleOutThreshold)) for hysteresis")
-        }
         if s.minInstancesPerRegion > s.maxInstancesPerRegion {
             d.report(m["min_instances"] ?? node, "scaling.min_instances", "must not exceed max_instances (\(s.maxInstancesPerRegion))")
         }

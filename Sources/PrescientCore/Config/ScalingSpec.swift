@@ -17,13 +17,16 @@ public struct SLOSpec: Sendable, Hashable {
 public struct ScalingSpec: Sendable, Hashable {
     /// Interval of the control loop, seconds.
     public var intervalSeconds: Double = 60
-    /// Utilisation the planner aims for, 0…1.
+    /// Utilisation a reactive policy aims for, 0…1: the HPA and target-tracking baselines, and the
+    /// planner's reactive fallback (trust gate, demand above the forecast).
     public var targetUtilisation: Double = 0.7
-    /// Scale out when forecast utilisation would exceed this, 0…1.
+    /// The share of capacity the median forecast may use, 0…1: the planner scales out before the
+    /// median forecast would pass it (below exhaustion).
     public var scaleOutThreshold: Double = 0.8
-    /// Scale in only when forecast utilisation stays below this, 0…1 (hysteresis: below scale-out).
-    public var scaleInThreshold: Double = 0.5
-    /// Multiplier on forecast demand before sizing, ≥ 1.
+    /// The planner scales in only while the highest need over the stabilisation window uses less
+    /// than this share of the capacity, 0…1 (hysteresis: between it and 1 it holds).
+    public var scaleInThreshold: Double = 0.9
+    /// Multiplier on the cost-chosen forecast quantile before sizing, ≥ 1.
     public var safetyFactor: Double = 1.1
     /// Extra lead time added to boot time, seconds.
     public var schedulingBufferSeconds: Double = 60

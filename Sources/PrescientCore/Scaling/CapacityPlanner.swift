@@ -10,16 +10,18 @@
 /// 2. **Quantile by cost** (`CostModel`): the level q* whose capacity minimises instance price +
 ///    penalty × P(demand > capacity) over the window; a premium segment mix raises the penalty
 ///    (`penaltyWeight`) and so q*.
-/// 3. **Needed capacity** per resource: the window's peak of max(median / `targetUtilisation`,
-///    q* forecast) × `safetyFactor` — the target is for normal operation (the median, as a reactive
-///    policy aims at the current load); the cost-chosen quantile must fit in full capacity.
+/// 3. **Needed capacity** per resource: the window's peak of max(median / `scaleOutThreshold`,
+///    q* forecast × `safetyFactor`) — the median, normal operation, stays below the scale-out
+///    threshold (below exhaustion); the cost-chosen tail, with the safety margin, fits in full
+///    capacity. No target-utilisation set point: that is a reactive policy's headroom for the load
+///    it cannot see coming; a forecast's headroom is its own measured uncertainty (the quantiles).
 /// 4. **Trust gate**: with recent forecast error above `maxForecastError` or under
 ///    `minHistoryHours` of history, needed = max(predictive, reactive), reactive = observed demand ×
-///    safety / target. Trusted or not, demand already observed above the forecast is never
-///    ignored: the last minute must fit under the scale-out threshold.
-/// 5. **Thresholds**: scale out when the forecast would use more than `scaleOutThreshold` of the
-///    capacity ready or booting by the window; scale in only when the highest recommendation over
-///    `stabilisationSeconds` leaves usage under `scaleInThreshold` (hysteresis: hold in between).
+///    safety / `targetUtilisation`. Trusted or not, demand already observed above the forecast's
+///    0.99 level (the forecast is plainly wrong now) is met reactively: observed / target.
+/// 5. **Thresholds**: usage = needed / capacity ready or booting by the window; scale out when
+///    usage > 1; scale in only when the highest need over `stabilisationSeconds` keeps usage under
+///    `scaleInThreshold` (hysteresis: hold in between), and never below the need of [now, window].
 /// 6. **Cooldown**: no action within `cooldownSeconds` of the last, except scaling out while demand
 ///    already exceeds ready capacity.
 /// 7. **Mix**: launch the type that covers the shortfall of every resource at the lowest price;
@@ -93,13 +95,15 @@ public struct CapacityPlanner: Sendable {
     public struct Basis: Sendable {
         public var quantile: Double
         public var resource: Resource
+        /// The binding resource's window peaks: median and q* forecast, and the capacity they need.
+        public var median: Double, tail: Double
         public var needed: Double, readyBy: Timestamp, capacity: Double, usage: Double
-        public var safety: Double, target: Double
+        public var safety: Double, medianCeiling: Double
         public var gate: String
 
         public var text: String {
-            let demand = CapacityPlanner.amount(needed * target / safety, resource)
-            return "p\(CapacityPlanner.level(quantile)) \(resource.rawValue) forecast \(demand) by \(readyBy.rfc3339.dropFirst(11).prefix(5)) × safety \(safety) at target \(CapacityPlanner.percent(target)) needs \(CapacityPlanner.amount(needed, resource)); ready or booting by then \(CapacityPlanner.amount(capacity, resource)) (\(CapacityPlanner.percent(min(usage, 9.99))) used)"
+            let by = readyBy.rfc3339.dropFirst(11).prefix(5), a = { CapacityPlanner.amount($0, self.resource) }
+            return "\(resource.rawValue) forecast by \(by): median \(a(median)), p\(CapacityPlanner.level(quantile)) \(a(tail)); max(median / \(CapacityPlanner.percent(medianCeiling)), p\(CapacityPlanner.level(quantile)) × safety \(safety)) needs \(a(needed)); ready or booting by then \(a(capacity)) (\(CapacityPlanner.percent(min(usage, 9.99))) of it needed)"
                 + (gate.isEmpty ? "" : "; " + gate)
         }
     }
@@ -115,18 +119,20 @@ public struct CapacityPlanner: Sendable {
 
         // 2. The quantile, by expected cost over the scale-out window.
         let q = window.isEmpty ? scaling.quantile
-            : cost.bestQuantile(input.forecast, window: window, safety: scaling.safetyFactor, target: scaling.targetUtilisation)
+            : cost.bestQuantile(input.forecast, window: window, safety: scaling.safetyFactor, medianCeiling: scaling.scaleOutThreshold)
         // 3–4. Capacity needed, predictive and (through the trust gate) reactive.
         var needed: [Resource: Double] = [:]
         var keep: [Resource: Double] = [:]
+        var peaks: [Resource: (median: Double, tail: Double)] = [:]
         for r in Resource.allCases {
             guard let f = input.forecast[r] else { continue }
-            // The target utilisation is for the median (normal operation, as a reactive policy
-            // aims at it); the cost-chosen quantile must fit in full capacity (no running out).
+            // The median (normal operation) under the scale-out threshold; the cost-chosen tail,
+            // with the safety margin, within full capacity.
             let median = window.map { f.value(0.5, minute: $0) }.max() ?? 0, tail = window.map { f.value(q, minute: $0) }.max() ?? 0
             let medianAll = inWindow.map { f.value(0.5, minute: $0) }.max() ?? median, tailAll = inWindow.map { f.value(q, minute: $0) }.max() ?? tail
-            needed[r] = max(median / scaling.targetUtilisation, tail) * scaling.safetyFactor
-            keep[r] = max(medianAll / scaling.targetUtilisation, tailAll) * scaling.safetyFactor
+            needed[r] = max(median / scaling.scaleOutThreshold, tail * scaling.safetyFactor)
+            peaks[r] = (median, tail)
+            keep[r] = max(medianAll / scaling.scaleOutThreshold, tailAll * scaling.safetyFactor)
         }
         var trusted = true
         var gate = ""
@@ -142,10 +148,12 @@ public struct CapacityPlanner: Sendable {
             }
             gate += ": using max(predictive, reactive)"
         } else {
-            // Demand already above what the forecast allowed for is never ignored: the observed
-            // minute must fit under the scale-out threshold.
+            // Demand already above the forecast's 0.99 level is never ignored: the forecast is
+            // wrong now, so the observed minute is met as a reactive policy would.
             for r in Resource.allCases {
-                let floor = (input.observed[r] ?? 0) * scaling.safetyFactor / scaling.scaleOutThreshold
+                let observed = input.observed[r] ?? 0
+                guard let f = input.forecast[r], f.minutes > 0, observed > f.value(max(q, 0.99), minute: 0) else { continue }
+                let floor = observed / scaling.targetUtilisation
                 if floor > (needed[r] ?? 0) {
                     needed[r] = floor; keep[r] = max(keep[r] ?? 0, floor)
                     gate = "observed \(r.rawValue) \(Self.amount(input.observed[r] ?? 0, r)) above the forecast"
@@ -153,12 +161,12 @@ public struct CapacityPlanner: Sendable {
             }
         }
 
-        // 5. Usage of what will be there by the window, at the chosen quantile.
+        // 5. Usage: the share of what will be there by the window that the plan needs.
         let readyBy = now.adding(seconds: Double(lead) * 60)
         var usage = 0.0, binding = Resource.cpu
         for r in Resource.allCases where (needed[r] ?? 0) > 0 {
             let cap = input.fleet.capacity(r, catalog: catalog, readyBy: readyBy)
-            let u = cap > 0 ? (needed[r]! * scaling.targetUtilisation) / cap : .infinity
+            let u = cap > 0 ? needed[r]! / cap : .infinity
             if u > usage { usage = u; binding = r }
         }
         let wanted = cost.instancesFor(needed)
@@ -166,15 +174,16 @@ public struct CapacityPlanner: Sendable {
         memory.recommendations.removeAll { now.milliseconds - $0.time.milliseconds > Int64(scaling.stabilisationSeconds * 1000) }
         let inputs: [String: Double] = ["quantile": q, "usage": usage, "needed_\(binding.rawValue)": needed[binding] ?? 0,
                                         "instances": Double(input.fleet.count), "wanted": Double(wanted)]
-        let basis = Basis(quantile: q, resource: binding, needed: needed[binding] ?? 0, readyBy: readyBy,
+        let basis = Basis(quantile: q, resource: binding, median: peaks[binding]?.median ?? 0, tail: peaks[binding]?.tail ?? 0,
+                          needed: needed[binding] ?? 0, readyBy: readyBy,
                           capacity: input.fleet.capacity(binding, catalog: catalog, readyBy: readyBy), usage: usage,
-                          safety: scaling.safetyFactor, target: scaling.targetUtilisation, gate: gate)
+                          safety: scaling.safetyFactor, medianCeiling: scaling.scaleOutThreshold, gate: gate)
         var plan = Plan(decisions: [], quantile: q, needed: needed, trusted: trusted, hold: nil, basis: basis)
 
         let inCooldown = memory.lastAction.map { Double(now.milliseconds - $0.milliseconds) / 1000 < scaling.cooldownSeconds } ?? false
         let overloaded = Resource.allCases.contains { (input.observed[$0] ?? 0) > input.fleet.capacity($0, catalog: catalog) }
         let count = input.fleet.count
-        if usage > scaling.scaleOutThreshold || count < scaling.minInstancesPerRegion {
+        if usage > 1 + 1e-9 || count < scaling.minInstancesPerRegion {
             if inCooldown && !overloaded && count >= scaling.minInstancesPerRegion {
                 plan.hold = "cooldown: last action \(Int(Double(now.milliseconds - memory.lastAction!.milliseconds) / 1000)) s ago < \(Int(scaling.cooldownSeconds)) s"
                 return plan
@@ -228,7 +237,7 @@ public struct CapacityPlanner: Sendable {
             if !plan.decisions.isEmpty { memory.lastAction = now } else { plan.hold = "scale in would leave the coming window short" }
             return plan
         }
-        plan.hold = "hold: usage between \(Self.percent(scaling.scaleInThreshold)) and \(Self.percent(scaling.scaleOutThreshold))"
+        plan.hold = "hold: usage between \(Self.percent(scaling.scaleInThreshold)) and 100 %"
         return plan
     }
 

@@ -32,17 +32,17 @@ public struct CostModel: Sendable {
     /// Instances of the cheapest covering type for `needed` (the planner's recommendation count).
     public func instancesFor(_ needed: [Resource: Double]) -> Int { cover(needed)?.count ?? 0 }
 
-    /// The level q whose capacity — the window peak of max(median / `target`, q-quantile) × `safety`,
-    /// in the cheapest covering type — has the least expected cost over `window`.
-    public func bestQuantile(_ forecast: [Resource: QuantileForecast], window: Range<Int>, safety: Double, target: Double) -> Double {
+    /// The level q whose capacity — the window peak of max(median / `medianCeiling`, q-quantile ×
+    /// `safety`), in the cheapest covering type — has the least expected cost over `window`.
+    public func bestQuantile(_ forecast: [Resource: QuantileForecast], window: Range<Int>, safety: Double, medianCeiling: Double) -> Double {
         var best = (q: Self.levels[0], cost: Double.infinity)
         let forecasts = Resource.allCases.map { forecast[$0] }
         var needed = [0.0, 0.0, 0.0]
         for (q, z) in zip(Self.levels, Self.scores) {
             for r in Resource.allCases {
                 var peak = 0.0
-                if let f = forecasts[r.index] { for m in window { peak = max(peak, max(f.value(z: 0, minute: m) / target, f.value(z: z, minute: m))) } }
-                needed[r.index] = peak * safety
+                if let f = forecasts[r.index] { for m in window { peak = max(peak, max(f.value(z: 0, minute: m) / medianCeiling, f.value(z: z, minute: m) * safety)) } }
+                needed[r.index] = peak
             }
             guard let (type, n) = cover(needed) else { continue }
             var cost = Double(n) * type.pricePerHour / 60 * Double(window.count)

@@ -1,12 +1,18 @@
-/// Prescient's policy: the `CapacityPlanner` every minute, on a forecast refreshed every hour.
+/// Prescient's policy: the `CapacityPlanner` every minute, on a forecast refreshed every few hours.
 ///
 /// Every `refitHours` hours, per region and resource, the forecaster (by default the `Prescient`
-/// model) forecasts the coming hourly means from up to four weeks of history, with quantiles (the
-/// model costs ~0.5 ms a fit; refitting every hour would double a month's replay). Minutes are read
-/// off a line through the hour midpoints (the last hour's actual mean, then the two forecasts); the
-/// level-l minute is `line × b_l + z_l × sd_hour`, b_l the empirical l-quantile of minute / line over
-/// the last week (bursts are heavier-tailed than a normal) and sd_hour from the hourly p10–p90. The planner's trust gate
-/// gets the WAPE of the last 24 hourly p50 forecasts and the hours of history.
+/// model) forecasts the coming hourly means from up to four weeks of history (the model costs
+/// ~0.5 ms a fit; refitting every hour would double a month's replay). Each minute:
+/// - **shape**: a line through the hour midpoints (the last hour's actual mean, then this hour's
+///   and the next's forecasts) says how demand moves over the coming minutes;
+/// - **level**: the last `anchorMinutes` observed minutes, as ratios to the line, set its level
+///   (a few minutes ahead, the hourly forecast's level error is most of its error), and a rise
+///   off the line that stands out of the noise (t > `riseT`) is extrapolated;
+/// - **quantiles**: `LeadErrorCalibration` — the empirical quantiles of actual / predicted at the
+///   planner's lead over the last week, once `calibrationMinutes` are in; before that the line ×
+///   b_l + z_l × sd_hour, b_l the l-quantile of minute / line over the last week and sd_hour from
+///   the hourly forecast's p10–p90.
+/// The planner's trust gate gets the WAPE of the last 24 hourly p50 forecasts and the hours of history.
 public struct PrescientPolicy: ScalingPolicy {
     public let name = "Prescient"
     public var planner: CapacityPlanner
@@ -23,6 +29,16 @@ public struct PrescientPolicy: ScalingPolicy {
     private var lastHour: [Int: Int] = [:]
     /// Per region and resource: the day the burst quantiles were measured, and them.
     private var bursts: [Int: [(day: Int, burst: [Double])]] = [:]
+    /// Per region and resource: the line's own errors at the lead, once a day of them is in.
+    private var calibration: [Int: [LeadErrorCalibration]] = [:]
+    /// Per region and resource: the line's value predicted for minute `minute`, by `minute % 64`.
+    private var predicted: [Int: [[(minute: Int, value: Double)]]] = [:]
+    /// Minutes of recorded errors before the calibration replaces the burst × normal quantiles.
+    public var calibrationMinutes = 1440
+    /// Minutes of observed demand that set the line's level.
+    public var anchorMinutes = 6
+    /// How clearly (slope over its standard error) demand must be rising off the line to be extrapolated.
+    public var riseT = 1.0
     public static let levels = [0.5, 0.9, 0.99, 0.999]
     static let scores = levels.map(NormalQuantile.z)
     public var refitHours = 3
@@ -36,6 +52,8 @@ public struct PrescientPolicy: ScalingPolicy {
     }
 
     public mutating func decide(_ c: PolicyContext) -> [ScalingDecision] {
+        // Nothing observed yet: no ground to act on (the fleet it was handed stays).
+        guard c.minute >= anchorMinutes else { return [] }
         let hour = c.minute / 60
         // Model fits every `refitHours`; the naive stand-in (under 48 h of history) is cheap, so hourly.
         if forecasts[c.region].map({ hour - $0.hour >= refitHours || hour < $0.hour || ($0.naive && hour != $0.hour) }) ?? true {
@@ -48,21 +66,62 @@ public struct PrescientPolicy: ScalingPolicy {
         let span = lead + max(1, Int(planner.scaling.intervalSeconds / 60)) + 1
         var quantiles: [Resource: QuantileForecast] = [:]
         let z = Self.scores
+        var calibrations = calibration[c.region] ?? Resource.allCases.map { _ in LeadErrorCalibration() }
+        var predictions = predicted[c.region] ?? Resource.allCases.map { _ in Array(repeating: (minute: -1, value: 0.0), count: 64) }
+        for r in Resource.allCases where c.minute > 0 {
+            let p = predictions[r.index][(c.minute - 1) % 64]
+            if p.minute == c.minute - 1 { calibrations[r.index].record(actual: c.observed(r), predicted: p.value) }
+        }
         for (r, h) in f.resources {
+            let calibrated = calibrations[r.index].count >= calibrationMinutes
+            let ratios = calibrated ? Self.levels.map { calibrations[r.index].quantile($0) ?? 1 } : []
             // The line's points: the last completed hour's actual mean, then this hour's and the next's
             // forecasts, at the hour midpoints 0, 1, 2.
             let points = [hourlyMeans[c.region]![r.index].last ?? 0, h.mean[min(k, h.mean.count - 1)], h.mean[min(k + 1, h.mean.count - 1)]]
             let sds = [0, h.sd[min(k, h.sd.count - 1)], h.sd[min(k + 1, h.sd.count - 1)]]
+            func line(_ m: Int) -> (mean: Double, sd: Double) {
+                let x = max(0, min(2, (Double(c.minute + m) / 60 - Double(hour)) + 0.5))
+                let i = min(1, Int(x)), w = x - Double(i)
+                return (points[i] * (1 - w) + points[i + 1] * w, sds[i] * (1 - w) + sds[i + 1] * w)
+            }
+            // Anchored on now: the line's shape carries the coming minutes' change; the last
+            // `anchorMinutes` observed, as ratios to the line, say its level and whether demand is
+            // pulling away from it (a least-squares line through the ratios; only a rise is
+            // extrapolated — a fall is left to stabilisation, being late to scale in costs little).
+            let n = min(anchorMinutes, c.minute)
+            var level = 1.0, rise = 0.0
+            if n > 0 {
+                var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0, used = 0.0
+                for j in 1...n {
+                    let expected = line(-j).mean
+                    guard expected > 0 else { continue }
+                    let x = Double(-j), y = c.past(r, minute: c.minute - j) / expected
+                    sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y; used += 1
+                }
+                if used >= 1 {
+                    level = sy / used
+                    if used >= 4 {
+                        // A rise only when it stands out of the minute noise (slope's t > riseT).
+                        let vx = sxx - sx * sx / used, cxy = sxy - sx * sy / used
+                        let slope = cxy / vx
+                        let residual = max(0, syy - sy * sy / used - slope * cxy) / (used - 2)
+                        if slope > 0 && slope * slope * vx > riseT * riseT * residual {
+                            rise = slope
+                            level = sy / used - slope * sx / used // the fitted ratio at minute 0
+                        }
+                    }
+                }
+            }
             var values = Self.levels.map { _ in [Double](repeating: 0, count: span) }
             for m in 0..<span {
-                let x = min(2, (Double(c.minute + m) / 60 - Double(hour)) + 0.5)
-                let i = min(1, Int(x)), w = x - Double(i)
-                let mean = points[i] * (1 - w) + points[i + 1] * w
-                let sdHour = sds[i] * (1 - w) + sds[i + 1] * w
-                for l in Self.levels.indices { values[l][m] = max(0, mean * h.burst[l] + z[l] * sdHour) }
+                let (lineMean, sdHour) = line(m)
+                let mean = lineMean * max(0, level + rise * Double(m))
+                if m == lead { predictions[r.index][(c.minute + m) % 64] = (c.minute + m, mean) }
+                for l in Self.levels.indices { values[l][m] = calibrated ? mean * ratios[l] : max(0, mean * h.burst[l] + z[l] * sdHour) }
             }
             quantiles[r] = QuantileForecast(levels: Self.levels, values: values)
         }
+        calibration[c.region] = calibrations; predicted[c.region] = predictions
         let recent = errors[c.region] ?? []
         let actual = recent.reduce(0) { $0 + $1.1 }
         let wape = recent.count >= 6 && actual > 0 ? recent.reduce(0) { $0 + abs($1.0 - $1.1) } / actual : nil
