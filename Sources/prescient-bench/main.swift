@@ -6,6 +6,7 @@ import PrescientSim
 // Benchmarks, built in release mode (scripts/bench.sh). Each prints its figure next to a baseline
 // measured in the same run, because ratios survive a noisy machine better than absolute times.
 
+HugePages.reexecWithHugePagesIfNeeded() // as the product runs (see HugePages)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "replay", "all"]

@@ -2,7 +2,9 @@ import Foundation
 import PrescientCLI
 import PrescientRuntime
 
-// Wiring only: the real console and environment in, the exit status out.
+// Wiring only: huge pages for the heap (see HugePages), the real console and environment in, the
+// exit status out.
+HugePages.reexecWithHugePagesIfNeeded()
 let status = Prescient.run(Array(CommandLine.arguments.dropFirst()),
                            context: CommandContext(console: StandardConsole(),
                                                    environment: ProcessInfo.processInfo.environment))
