@@ -80,14 +80,20 @@ import Testing
         #expect(plan.decisions.isEmpty && plan.hold?.hasPrefix("cooldown") == true)
     }
 
-    @Test func cooldownHoldsAScaleOutUnlessDemandAlreadyExceedsReadyCapacity() {
+    @Test func cooldownAfterAScaleInHoldsAScaleOutUnlessDemandAlreadyExceedsReadyCapacity() {
         let cpu = Array(repeating: 5000.0, count: 10)
         var memory = CapacityPlanner.Memory()
         memory.lastAction = Self.now.adding(seconds: -30)
+        memory.lastActionScaledIn = true
         let held = Self.planner().plan(Self.input(cpu: cpu, observed: 3500), memory: &memory)
-        #expect(held.decisions.isEmpty && held.hold?.hasPrefix("cooldown: last action 30 s ago") == true)
+        #expect(held.decisions.isEmpty && held.hold?.hasPrefix("cooldown: last action (a scale-in) 30 s ago") == true)
         let urgent = Self.planner().plan(Self.input(cpu: cpu, observed: 4500), memory: &memory)
         #expect(Self.launched(urgent) > 0)
+        // After a scale-out, a need beyond what is ready or booting launches at once (a ramp).
+        var ramp = CapacityPlanner.Memory()
+        ramp.lastAction = Self.now.adding(seconds: -30)
+        #expect(Self.launched(Self.planner().plan(Self.input(cpu: cpu, observed: 3500), memory: &ramp)) == 2)
+        #expect(ramp.lastActionScaledIn == false && ramp.lastAction == Self.now)
     }
 
     @Test func maxStepMinMaxQuotaAndBudgetBoundTheLaunch() {

@@ -22,8 +22,9 @@
 /// 5. **Thresholds**: usage = needed / capacity ready or booting by the window; scale out when
 ///    usage > 1; scale in only when the highest need over `stabilisationSeconds` keeps usage under
 ///    `scaleInThreshold` (hysteresis: hold in between), and never below the need of [now, window].
-/// 6. **Cooldown**: no action within `cooldownSeconds` of the last, except scaling out while demand
-///    already exceeds ready capacity.
+/// 6. **Cooldown**: no scale-in within `cooldownSeconds` of the last action, and no scale-out within
+///    it of a scale-in unless demand already exceeds ready capacity. Scale-out after scale-out is
+///    not held: usage counts what is booting, so it is never a second reaction to one signal.
 /// 7. **Mix**: launch the type that covers the shortfall of every resource at the lowest price;
 ///    terminate the most expensive per unit of the binding resource first.
 /// 8. **Limits**: `maxStep`, per-type quota, min/max instances per region, and the budget per hour
@@ -66,6 +67,8 @@ public struct CapacityPlanner: Sendable {
     /// What the planner remembers between steps for one region.
     public struct Memory: Sendable, Equatable {
         public var lastAction: Timestamp?
+        /// Whether that action terminated instances (a scale-out then waits out the cooldown).
+        public var lastActionScaledIn = false
         /// Recent recommendations (instances wanted), for scale-in stabilisation.
         public var recommendations: [Recommendation] = []
         public init() {}
@@ -184,8 +187,10 @@ public struct CapacityPlanner: Sendable {
         let overloaded = Resource.allCases.contains { (input.observed[$0] ?? 0) > input.fleet.capacity($0, catalog: catalog) }
         let count = input.fleet.count
         if usage > 1 + 1e-9 || count < scaling.minInstancesPerRegion {
-            if inCooldown && !overloaded && count >= scaling.minInstancesPerRegion {
-                plan.hold = "cooldown: last action \(Int(Double(now.milliseconds - memory.lastAction!.milliseconds) / 1000)) s ago < \(Int(scaling.cooldownSeconds)) s"
+            // A scale-out right after a scale-out is not a second reaction to one signal (usage
+            // counts what is booting): only a scale-in's cooldown holds it, against flapping.
+            if inCooldown && memory.lastActionScaledIn && !overloaded && count >= scaling.minInstancesPerRegion {
+                plan.hold = "cooldown: last action (a scale-in) \(Int(Double(now.milliseconds - memory.lastAction!.milliseconds) / 1000)) s ago < \(Int(scaling.cooldownSeconds)) s"
                 return plan
             }
             var shortfall: [Resource: Double] = [:]
@@ -205,7 +210,7 @@ public struct CapacityPlanner: Sendable {
                 if shortfall.values.allSatisfy({ $0 <= 0 }) && fleet.count >= scaling.minInstancesPerRegion { break }
             }
             if plan.decisions.isEmpty { plan.hold = "cannot scale out (quota, budget or max instances)" }
-            if !plan.decisions.isEmpty { memory.lastAction = now }
+            if !plan.decisions.isEmpty { memory.lastAction = now; memory.lastActionScaledIn = false }
             return plan
         }
         // Scale in: only below the lower threshold, only by what stabilisation allows.
@@ -234,7 +239,7 @@ public struct CapacityPlanner: Sendable {
                 fleet.pools[type.name]!.ready = max(0, pool.ready - k)
                 excess -= k
             }
-            if !plan.decisions.isEmpty { memory.lastAction = now } else { plan.hold = "scale in would leave the coming window short" }
+            if !plan.decisions.isEmpty { memory.lastAction = now; memory.lastActionScaledIn = true } else { plan.hold = "scale in would leave the coming window short" }
             return plan
         }
         plan.hold = "hold: usage between \(Self.percent(scaling.scaleInThreshold)) and 100 %"

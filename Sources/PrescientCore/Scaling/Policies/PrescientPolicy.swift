@@ -85,37 +85,38 @@ public struct PrescientPolicy: ScalingPolicy {
                 return (points[i] * (1 - w) + points[i + 1] * w, sds[i] * (1 - w) + sds[i + 1] * w)
             }
             // Anchored on now: the line's shape carries the coming minutes' change; the last
-            // `anchorMinutes` observed, as ratios to the line, say its level and whether demand is
-            // pulling away from it (a least-squares line through the ratios; only a rise is
-            // extrapolated — a fall is left to stabilisation, being late to scale in costs little).
+            // `anchorMinutes` observed set its level (Σ observed / Σ line), and a least-squares line
+            // through what is left (observed − level × line) says whether demand is pulling away from
+            // it — extrapolated only as a rise that stands out of the minute noise (t > `riseT`); a
+            // fall is left to stabilisation (late scale-in costs little). Additive, so a ramp from
+            // nothing (an hour the line has at 0) is seen too.
             let n = min(anchorMinutes, c.minute)
-            var level = 1.0, rise = 0.0
+            var level = 1.0, offset = 0.0, rise = 0.0
             if n > 0 {
-                var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0, used = 0.0
-                for j in 1...n {
-                    let expected = line(-j).mean
-                    guard expected > 0 else { continue }
-                    let x = Double(-j), y = c.past(r, minute: c.minute - j) / expected
-                    sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y; used += 1
+                let observed = (1...n).map { c.past(r, minute: c.minute - $0) }, expected = (1...n).map { line(-$0).mean }
+                let sumExpected = expected.reduce(0, +)
+                if sumExpected > 0 { level = observed.reduce(0, +) / sumExpected }
+                var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
+                for j in 0..<n {
+                    let x = Double(-(j + 1)), y = observed[j] - level * expected[j]
+                    sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y
                 }
-                if used >= 1 {
-                    level = sy / used
-                    if used >= 4 {
-                        // A rise only when it stands out of the minute noise (slope's t > riseT).
-                        let vx = sxx - sx * sx / used, cxy = sxy - sx * sy / used
-                        let slope = cxy / vx
-                        let residual = max(0, syy - sy * sy / used - slope * cxy) / (used - 2)
-                        if slope > 0 && slope * slope * vx > riseT * riseT * residual {
-                            rise = slope
-                            level = sy / used - slope * sx / used // the fitted ratio at minute 0
-                        }
+                let count = Double(n)
+                offset = sy / count
+                if n >= 4 {
+                    let vx = sxx - sx * sx / count, cxy = sxy - sx * sy / count
+                    let slope = cxy / vx
+                    let residual = max(0, syy - sy * sy / count - slope * cxy) / (count - 2)
+                    if slope > 0 && slope * slope * vx > riseT * riseT * residual {
+                        rise = slope
+                        offset = sy / count - slope * sx / count // the fitted excess at minute 0
                     }
                 }
             }
             var values = Self.levels.map { _ in [Double](repeating: 0, count: span) }
             for m in 0..<span {
                 let (lineMean, sdHour) = line(m)
-                let mean = lineMean * max(0, level + rise * Double(m))
+                let mean = max(0, lineMean * level + offset + rise * Double(m))
                 if m == lead { predictions[r.index][(c.minute + m) % 64] = (c.minute + m, mean) }
                 for l in Self.levels.indices { values[l][m] = calibrated ? mean * ratios[l] : max(0, mean * h.burst[l] + z[l] * sdHour) }
             }
@@ -169,9 +170,10 @@ public struct PrescientPolicy: ScalingPolicy {
         let horizon = refitHours + 1
         for r in Resource.allCases {
             let hourly = Array(means[r.index][firstHour..<complete])
-            guard let last = hourly.last, hourly.contains(where: { $0 > 0 }) else { continue }
+            // A resource with no demand yet still gets its (zero) line: the anchor sees a ramp from nothing.
+            guard let last = hourly.last else { continue }
             var mean = [Double](repeating: last, count: horizon), sd = [Double](repeating: 0, count: horizon)
-            if hourly.count >= 48 {
+            if hourly.count >= 48 && hourly.contains(where: { $0 > 0 }) {
                 let start = c.trace.time(firstHour * 60)
                 let result = forecaster.forecast(ForecastInput(values: hourly, calendar: SeriesCalendar(start: start, stepSeconds: 3600)),
                                                  horizon: horizon, quantiles: [0.1, 0.5, 0.9])
