@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CGeoIP", pkgConfig: "geoip", providers: [.apt(["libgeoip-dev", "geoip-database"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // A compiler hint the hot profile loop needs (prefetching), which Swift does not expose.
         .target(name: "CPrefetch"),
@@ -30,6 +31,7 @@ let package = Package(
         .target(name: "PrescientYAML", dependencies: ["PrescientCore", "CYAML"]),
         .target(name: "PrescientGeoIP", dependencies: ["PrescientCore", "CGeoIP"]),
         .target(name: "PrescientSQLite", dependencies: ["PrescientCore", "PrescientRuntime", "CSQLite"]),
+        .target(name: "PrescientHTTP", dependencies: ["PrescientRuntime", "CMicroHTTPD"]),
         // Synthetic population and (later) the simulated cloud.
         .target(name: "PrescientSim", dependencies: ["PrescientCore"]),
         // Doubles for tests, shipped like swift-log's InMemoryLogging.
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "PrescientYAMLTests", dependencies: ["PrescientYAML", "PrescientCore"]),
         .testTarget(name: "PrescientGeoIPTests", dependencies: ["PrescientGeoIP", "PrescientCore"]),
         .testTarget(name: "PrescientSQLiteTests", dependencies: ["PrescientSQLite", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
+        .testTarget(name: "PrescientHTTPTests", dependencies: ["PrescientHTTP", "PrescientRuntime"]),
         .testTarget(name: "PrescientSimTests", dependencies: ["PrescientSim", "PrescientCore", "PrescientTestKit"]),
         .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientTestKit"]),
     ],
