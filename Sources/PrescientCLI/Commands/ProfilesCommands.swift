@@ -84,7 +84,7 @@ struct ProfilesExportCommand: Command {
         let writer = try args.value("--out").map { path throws(RuntimeError) in try AtomicFileWriter(path: path) }
         var buffer: [UInt8] = []
         try store.forEachProfile { (p) throws(RuntimeError) in
-            ProfileText.appendJSON(p, to: &buffer)
+            ProfileJSON.append(p, to: &buffer)
             if buffer.count > 1 << 20 {
                 if let writer { try writer.write(buffer) } else { context.console.out(String(decoding: buffer, as: UTF8.self)) }
                 buffer.removeAll(keepingCapacity: true)
