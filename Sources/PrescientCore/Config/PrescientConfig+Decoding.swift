@@ -1,5 +1,5 @@
 extension PrescientConfig {
-    static let topLevelKeys = ["regions", "features", "instance_types", "slo", "scaling", "ingest", "profiles", "integrations"]
+    static let topLevelKeys = ["regions", "features", "instance_types", "slo", "scaling", "ingest", "profiles", "integrations", "serve"]
 
     /// Decodes and validates a configuration document. Sections left out keep their defaults.
     ///
@@ -17,6 +17,7 @@ extension PrescientConfig {
             if let n = top["ingest"] { config.ingest = decodeIngest(n, d) }
             if let n = top["profiles"] { config.profiles = decodeProfiles(n, d) }
             if let n = top["integrations"] { config.integrations = decodeIntegrations(n, d) }
+            if let n = top["serve"] { config.serve = decodeServe(n, d) }
             crossCheck(config, top, d)
         }
         guard d.issues.isEmpty else {
@@ -164,6 +165,29 @@ extension PrescientConfig {
         if !d.isKnownTimeZone(s.naiveTimeZone) {
             d.report(m["time_zone"], "ingest.time_zone", "unknown time zone '\(s.naiveTimeZone)'")
         }
+        return s
+    }
+
+    static func decodeServe(_ node: ConfigNode, _ d: ConfigDecoder) -> ServeSpec {
+        var s = ServeSpec()
+        let keys = ["listen", "token", "token_env", "protect_reads", "max_body", "max_batch", "queue", "threads", "connections",
+                    "request_timeout", "log_format", "log_level"]
+        guard let m = d.mapping(node, "serve", known: keys) else { return s }
+        s.listen = d.string(m["listen"], "serve.listen", default: s.listen) ?? s.listen
+        if s.hostAndPort == nil { d.report(m["listen"] ?? node, "serve.listen", "'\(s.listen)' is not host:port (e.g. 127.0.0.1:8080)") }
+        if let t = m["token"], !t.isNull { s.token = d.string(t, "serve.token") }
+        s.tokenEnv = d.string(m["token_env"], "serve.token_env", default: s.tokenEnv) ?? s.tokenEnv
+        s.protectReads = d.bool(m["protect_reads"], "serve.protect_reads", default: s.protectReads)
+        s.maxBodyBytes = d.int(m["max_body"], "serve.max_body", default: s.maxBodyBytes, range: 1024...(1 << 30)) ?? s.maxBodyBytes
+        s.maxBatch = d.int(m["max_batch"], "serve.max_batch", default: s.maxBatch, range: 1...10_000_000) ?? s.maxBatch
+        s.queue = d.int(m["queue"], "serve.queue", default: s.queue, range: 1...100_000) ?? s.queue
+        s.threads = d.int(m["threads"], "serve.threads", default: s.threads, range: 1...256) ?? s.threads
+        s.connections = d.int(m["connections"], "serve.connections", default: s.connections, range: 1...1_000_000) ?? s.connections
+        s.requestTimeoutSeconds = d.seconds(m["request_timeout"], "serve.request_timeout", default: s.requestTimeoutSeconds, range: 1...3600)
+        s.logFormat = d.string(m["log_format"], "serve.log_format", default: s.logFormat) ?? s.logFormat
+        if !["logfmt", "json"].contains(s.logFormat) { d.report(m["log_format"], "serve.log_format", "'\(s.logFormat)' is not logfmt or json") }
+        s.logLevel = d.string(m["log_level"], "serve.log_level", default: s.logLevel) ?? s.logLevel
+        if !["debug", "info", "warn", "error"].contains(s.logLevel) { d.report(m["log_level"], "serve.log_level", "'\(s.logLevel)' is not debug, info, warn or error") }
         return s
     }
 

@@ -11,13 +11,14 @@ public struct PrescientConfig: Sendable, Hashable {
     public var ingest: IngestSpec
     public var profiles: ProfileSpec
     public var integrations: IntegrationsSpec
+    public var serve: ServeSpec
 
     public init(regions: [RegionSpec], features: [FeatureSpec], instanceTypes: [InstanceTypeSpec],
                 slo: SLOSpec = .init(), scaling: ScalingSpec = .init(), ingest: IngestSpec = .init(),
-                profiles: ProfileSpec = .init(), integrations: IntegrationsSpec = .init()) {
+                profiles: ProfileSpec = .init(), integrations: IntegrationsSpec = .init(), serve: ServeSpec = .init()) {
         self.regions = regions; self.features = features; self.instanceTypes = instanceTypes
         self.slo = slo; self.scaling = scaling; self.ingest = ingest; self.profiles = profiles
-        self.integrations = integrations
+        self.integrations = integrations; self.serve = serve
     }
 
     public var regionNames: [String] { regions.map(\.name) }
