@@ -17,11 +17,13 @@ public final class ServeAPI: HTTPHandler {
     let token: [UInt8]?
     let protectReads: Bool
     let monotonic: @Sendable () -> Double
+    let router: RegionRouter
     private let isReady = Atomic<Bool>(false)
 
-    public init(ingestor: EventIngestor, controller: Controller?, metrics: MetricsRegistry, log: StructuredLog,
+    public init(ingestor: EventIngestor, controller: Controller?, metrics: MetricsRegistry, log: StructuredLog, regions: [RegionSpec],
                 token: String?, protectReads: Bool, monotonic: @escaping @Sendable () -> Double) {
         self.ingestor = ingestor; self.controller = controller; self.metrics = metrics; self.log = log
+        router = RegionRouter(regions: regions)
         self.token = token.map { Array($0.utf8) }; self.protectReads = protectReads; self.monotonic = monotonic
         metrics.declare("prescient_http_requests_total", .counter, help: "HTTP requests by endpoint and status code.")
         metrics.declare("prescient_http_auth_failures_total", .counter, help: "Requests refused for a missing or wrong bearer token.")
@@ -76,6 +78,7 @@ public final class ServeAPI: HTTPHandler {
         switch r.path {
         case "/metrics": return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", text: metrics.render())
         case "/v1/segments": return segments()
+        case "/v1/route": return route(user: r.query["user"])
         default:
             if r.path.hasPrefix("/v1/profiles/") && r.method == "GET" { return profile(String(r.path.dropFirst("/v1/profiles/".count))) }
             if let controller, r.method == "GET", let answer = controller.answer(r) { return answer }
@@ -133,6 +136,28 @@ public final class ServeAPI: HTTPHandler {
         }
     }
 
+    /// `GET /v1/route?user=U`: the region to send the user to now, and why.
+    func route(user: String?) -> HTTPResponse {
+        guard let user, !user.isEmpty else { return .json(400, #"{"error":"user is required: /v1/route?user=ID"}"#) }
+        let profile: UserProfile?
+        do {
+            profile = try ingestor.withStore { (sink) throws(RuntimeError) -> UserProfile? in
+                if let inMemory = sink.profile(user) { return inMemory }
+                return try sink.store.profile(user)
+            }
+        } catch {
+            metrics.add("prescient_store_errors_total", [("operation", "load")])
+            return .json(503, "{\"error\":\"store: \(Self.escape(error.message))\"}")
+        }
+        let r = router.route(location: profile?.location ?? [], usual: profile?.regions ?? [], headroom: controller?.headroom() ?? [:])
+        var out: [UInt8] = []
+        out.append(contentsOf: "{\"user\":".utf8); JSONEscapes.appendQuoted(user, to: &out)
+        out.append(contentsOf: ",\"region\":".utf8); JSONEscapes.appendQuoted(r.region, to: &out)
+        out.append(contentsOf: ",\"reason\":".utf8); JSONEscapes.appendQuoted(r.reason, to: &out)
+        out.append(contentsOf: ",\"known_user\":\(profile != nil)}".utf8)
+        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: out)
+    }
+
     func segments() -> HTTPResponse {
         do {
             let s = try ingestor.withStore { (sink) throws(RuntimeError) in try sink.store.segmentation() }
@@ -162,4 +187,6 @@ public final class ServeAPI: HTTPHandler {
 /// for a path it does not know).
 public protocol Controller: Sendable {
     func answer(_ request: HTTPRequest) -> HTTPResponse?
+    /// Per region: planned capacity − the next hour's p90 CPU forecast, vCPU (empty before the first step).
+    func headroom() -> [String: Double]
 }

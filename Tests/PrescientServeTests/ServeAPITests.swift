@@ -22,7 +22,7 @@ import Testing
                                      metrics: metrics, limits: .init(maxBatch: maxBatch, queue: queue))
         let lines = Lines()
         let log = StructuredLog(format: .logfmt, minimum: .debug, now: { Timestamp(seconds: 0) }, write: { l in lines.lines.withLock { $0.append(l) } })
-        let api = ServeAPI(ingestor: ingestor, controller: nil, metrics: metrics, log: log, token: token, protectReads: protectReads, monotonic: { 0 })
+        let api = ServeAPI(ingestor: ingestor, controller: nil, metrics: metrics, log: log, regions: config.regions, token: token, protectReads: protectReads, monotonic: { 0 })
         api.ready = true
         return (api, store, metrics, lines)
     }

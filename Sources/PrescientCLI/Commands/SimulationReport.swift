@@ -1,5 +1,6 @@
 import PrescientCore
 import PrescientSim
+import PrescientRuntime
 
 /// The files `prescient simulate --report DIR` writes: `report.json` (every figure) and a
 /// self-contained `report.html` (inline SVG, no network).
@@ -62,54 +63,26 @@ enum SimulationReport {
         <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h2{margin-top:28px}svg{background:#fafafa;border:1px solid #ddd}
         pre{background:#f4f4f4;padding:8px}.legend span{margin-right:14px}td,th{padding:2px 8px;text-align:left;vertical-align:top}</style></head><body>
         <h1>Prescient simulation</h1><p>\(trace.regions.count) regions, \(trace.minutes) minutes from \(trace.start.rfc3339). A minute is under-provisioned for a resource when its demand exceeds the ready capacity.</p>
-        <pre>\(escape(table))</pre><p class="legend">
+        <pre>\(SVGChart.escapeHTML(table))</pre><p class="legend">
         """
-        for (i, o) in outcomes.enumerated() { h += "<span style=\"color:\(colours[i % colours.count])\">■ \(escape(o.policy))</span>" }
+        for (i, o) in outcomes.enumerated() { h += "<span style=\"color:\(colours[i % colours.count])\">■ \(SVGChart.escapeHTML(o.policy))</span>" }
         h += "<span>▬ demand (black)</span></p>"
         for (r, region) in trace.regions.enumerated() {
-            h += "<h2>\(escape(region)): CPU demand and ready capacity (vCPU)</h2>"
+            h += "<h2>\(SVGChart.escapeHTML(region)): CPU demand and ready capacity (vCPU)</h2>"
             var lines: [(String, [Double])] = [("#000", outcomes.first.map { $0.chart[r].map { $0.demand / 1000 } } ?? [])]
             for (i, o) in outcomes.enumerated() { lines.append((colours[i % colours.count], o.chart[r].map { $0.capacity / 1000 })) }
-            h += svg(lines)
+            h += SVGChart.lines(lines)
         }
         h += "<h2>Cost over time</h2>"
-        h += svg(outcomes.enumerated().map { (colours[$0 % colours.count], $1.costOverTime) })
+        h += SVGChart.lines(outcomes.enumerated().map { (colours[$0 % colours.count], $1.costOverTime) })
         h += "<h2>Scaling actions (first 40 per policy)</h2>"
         for o in outcomes {
-            h += "<h3>\(escape(o.policy)) — \(o.actions.count) actions</h3><table>"
+            h += "<h3>\(SVGChart.escapeHTML(o.policy)) — \(o.actions.count) actions</h3><table>"
             for d in o.actions.prefix(40) {
-                h += "<tr><td>\(d.time.rfc3339)</td><td>\(escape(d.region))</td><td>\(d.delta > 0 ? "+" : "")\(d.delta) \(escape(d.instanceType))</td><td>\(escape(d.reason))</td></tr>"
+                h += "<tr><td>\(d.time.rfc3339)</td><td>\(SVGChart.escapeHTML(d.region))</td><td>\(d.delta > 0 ? "+" : "")\(d.delta) \(SVGChart.escapeHTML(d.instanceType))</td><td>\(SVGChart.escapeHTML(d.reason))</td></tr>"
             }
             h += "</table>"
         }
         return h + "</body></html>\n"
-    }
-
-    /// A line chart, 900 × 220, of series sharing one y scale from 0.
-    static func svg(_ lines: [(colour: String, values: [Double])]) -> String {
-        let w = 900.0, hgt = 220.0
-        let top = max(1e-9, lines.flatMap(\.values).filter(\.isFinite).max() ?? 1)
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(hgt) + 20)\" viewBox=\"0 0 \(Int(w)) \(Int(hgt) + 20)\">"
-        s += "<text x=\"4\" y=\"12\" font-size=\"11\">\(Double(Int(top * 10)) / 10)</text><line x1=\"0\" y1=\"\(hgt)\" x2=\"\(w)\" y2=\"\(hgt)\" stroke=\"#999\"/>"
-        for (colour, values) in lines where values.count > 1 {
-            let step = w / Double(values.count - 1)
-            let points = values.enumerated().map { i, v in "\(Double(Int(Double(i) * step * 10)) / 10),\(Double(Int((hgt - (v.isFinite ? v : 0) / top * (hgt - 16)) * 10)) / 10)" }
-            s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\" points=\"\(points.joined(separator: " "))\"/>"
-        }
-        return s + "</svg>"
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

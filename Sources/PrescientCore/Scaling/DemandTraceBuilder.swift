@@ -14,6 +14,9 @@ public struct DemandTraceBuilder: Sendable {
     private var values: [[[Double]]]
     public private(set) var events = 0
     public private(set) var unknownRegions = 0
+    /// With a fixed start (`init(config:start:)`): events that began before it, dropped.
+    public private(set) var beforeStart = 0
+    private var fixedStart = false
 
     public init(config: PrescientConfig) {
         regions = config.regions.map(\.name)
@@ -23,8 +26,18 @@ public struct DemandTraceBuilder: Sendable {
         values = regions.map { _ in Resource.allCases.map { _ in [] } }
     }
 
+    /// A builder whose trace starts at `start`, whatever comes (a live server's epoch, so minute
+    /// indices never shift): an event that began before it is dropped and counted.
+    public init(config: PrescientConfig, start: Timestamp) {
+        self.init(config: config)
+        base = floorDiv(start.milliseconds, 60_000)
+        earliest = base!
+        fixedStart = true
+    }
+
     public mutating func add(_ e: Event) {
         guard let r = regions.firstIndex(of: e.region) else { unknownRegions += 1; return }
+        if fixedStart && e.time.milliseconds < base! * 60_000 { beforeStart += 1; return }
         let seconds = max(e.durationSeconds, ProfileUpdater.minimumActiveSeconds)
         let cost = costs[e.feature]
         let rate = [e.resources.cpuMilliseconds.map { $0 / seconds } ?? cost?.cpuMillicores ?? 0,
@@ -58,11 +71,12 @@ public struct DemandTraceBuilder: Sendable {
         } }
     }
 
-    /// The trace over every minute seen; nil before any event.
-    public func build() -> DemandTrace? {
+    /// The trace over every minute seen, and at least `minutes` long; nil before any event (with
+    /// a fixed start: never nil).
+    public func build(minutes atLeast: Int = 0) -> DemandTrace? {
         guard let base, earliest != .max else { return nil }
         let skip = Int(earliest - base)
-        let minutes = (values.map { $0[0].count }.max() ?? 0) - skip
+        let minutes = max(atLeast, (values.map { $0[0].count }.max() ?? 0) - skip)
         var trace = DemandTrace(start: Timestamp(milliseconds: earliest * 60_000), minutes: minutes, regions: regions)
         for r in regions.indices { for k in 0..<3 {
             let kept = values[r][k].count > skip ? Array(values[r][k][skip...]) : []

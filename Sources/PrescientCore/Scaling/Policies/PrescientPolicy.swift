@@ -22,6 +22,8 @@ public struct PrescientPolicy: ScalingPolicy {
     /// Per region: the hour forecast from, and per resource its hourly view.
     private var forecasts: [Int: (hour: Int, resources: [Resource: Hourly], naive: Bool)] = [:]
     private var memory: [Int: CapacityPlanner.Memory] = [:]
+    /// Per region: the last plan (its quantile, needs, hold reason and figures), for `serve`'s API.
+    public private(set) var lastPlans: [Int: CapacityPlanner.Plan] = [:]
     /// Per region: (forecast p50, actual) hourly CPU means of recent hours.
     private var errors: [Int: [(Double, Double)]] = [:]
     /// Per region and resource: hourly means of the completed hours so far (appended as they complete).
@@ -134,6 +136,7 @@ public struct PrescientPolicy: ScalingPolicy {
         var m = memory[c.region] ?? CapacityPlanner.Memory()
         let plan = planner.plan(input, memory: &m)
         memory[c.region] = m
+        lastPlans[c.region] = plan
         return plan.decisions
     }
 
