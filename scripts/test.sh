@@ -16,4 +16,5 @@ if ! swift test > .build/test.log 2>&1; then
 fi
 grep -E "Test run with" .build/test.log
 scripts/smoke.sh .build/release/prescient
+scripts/serve-test.sh .build/release/prescient
 echo "all tests passed"

@@ -8,7 +8,7 @@ public enum Prescient {
 
     public static let commands: [any Command] = [
         GenerateCommand(), IngestCommand(), ProfilesShowCommand(), ProfilesListCommand(), ProfilesExportCommand(),
-        SegmentsCommand(), ForecastCommand(), BacktestCommand(), SimulateCommand(), DemoCommand(), ConfigCheckCommand(), ConfigShowCommand(),
+        SegmentsCommand(), ForecastCommand(), BacktestCommand(), SimulateCommand(), DemoCommand(), ServeCommand(), ConfigCheckCommand(), ConfigShowCommand(),
     ]
 
     public static var overview: String {

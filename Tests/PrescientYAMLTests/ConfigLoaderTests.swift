@@ -96,7 +96,7 @@ import Testing
         ("scaling: {interval: soon}\n", "p.yaml:1: scaling.interval: expected a duration like 90s or 5m, found 'soon'"),
         ("instance_types: []\n", "p.yaml:1: instance_types: at least one instance type is required"),
         ("profiles: {half_life_days: 14, half_life_days: 7}\n", "p.yaml:1: profiles.half_life_days: duplicate key"),
-        ("regoins: []\n", "p.yaml:1: regoins: unknown key (did you mean 'regions'?); known keys: regions, features, instance_types, slo, scaling, ingest, profiles, integrations"),
+        ("regoins: []\n", "p.yaml:1: regoins: unknown key (did you mean 'regions'?); known keys: regions, features, instance_types, slo, scaling, ingest, profiles, integrations, serve"),
     ])
     func syntaxAndTypeErrors(_ yaml: String, _ message: String) {
         do {
