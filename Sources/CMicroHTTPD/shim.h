@@ -6,9 +6,10 @@
 #include <microhttpd.h>
 
 /// MHD_start_daemon is variadic (Swift cannot call it): the options Prescient sets, spelled out.
-/// Listens on `host` (IPv4 dotted quad) : `port` (0: any free port), an internal epoll thread pool
-/// of `threads`, at most `connections` connections, each closed after `timeout_seconds` idle.
-static inline struct MHD_Daemon *prescient_mhd_start(const char *host, uint16_t port, unsigned int threads,
+/// Listens on `host` (IPv4 dotted quad) : `port` (0: any free port) with a thread per connection
+/// (a slow request — a batch waiting for the store — never delays another connection's), at most
+/// `connections` connections, each closed after `timeout_seconds` idle.
+static inline struct MHD_Daemon *prescient_mhd_start(const char *host, uint16_t port,
                                                      unsigned int connections, unsigned int timeout_seconds,
                                                      MHD_AccessHandlerCallback handler, void *handler_context,
                                                      MHD_RequestCompletedCallback completed, void *completed_context) {
@@ -17,10 +18,9 @@ static inline struct MHD_Daemon *prescient_mhd_start(const char *host, uint16_t 
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     if (inet_pton(AF_INET, host, &address.sin_addr) != 1) return NULL;
-    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+    return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
                             port, NULL, NULL, handler, handler_context,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-                            MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_CONNECTION_LIMIT, connections,
                             MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,

@@ -3,8 +3,9 @@ import Glibc
 import PrescientRuntime
 import Synchronization
 
-/// An HTTP/1.1 server on GNU libmicrohttpd (not a hand-written parser): an internal epoll thread
-/// pool calls the `HTTPHandler` with each complete request. Bodies over `maxBodyBytes` get 413
+/// An HTTP/1.1 server on GNU libmicrohttpd (not a hand-written parser): a thread per connection
+/// calls the `HTTPHandler` with each complete request, so a request waiting on the store never
+/// holds up another connection's (a route lookup behind a batch commit). Bodies over `maxBodyBytes` get 413
 /// without being buffered (refused on Content-Length before the body is read, or when a chunked
 /// body passes the limit); idle connections close after `timeoutSeconds`; at most `connections`
 /// connections are open at once.
@@ -13,8 +14,7 @@ public final class MicroHTTPServer: Sendable {
         public var host = "127.0.0.1"
         /// 0: any free port (`port` says which after `start`).
         public var port: UInt16 = 0
-        public var threads: UInt32 = 4
-        public var connections: UInt32 = 1024
+        public var connections: UInt32 = 256
         public var timeoutSeconds: UInt32 = 30
         public var maxBodyBytes = 16 << 20
         public init() {}
@@ -37,7 +37,7 @@ public final class MicroHTTPServer: Sendable {
         try daemon.withLock { (d: inout UnsafeMutableRawPointer?) throws(RuntimeError) in
             guard d == nil else { return }
             let me = Unmanaged.passUnretained(self).toOpaque()
-            guard let started = prescient_mhd_start(options.host, options.port, options.threads, options.connections,
+            guard let started = prescient_mhd_start(options.host, options.port, options.connections,
                                                     options.timeoutSeconds, accessHandler, me, completedHandler, me) else {
                 throw RuntimeError(.io, "cannot listen on \(options.host):\(options.port) (address in use, or not a local IPv4 address?)")
             }

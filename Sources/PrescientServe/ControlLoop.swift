@@ -38,6 +38,8 @@ public final class ControlLoop: Controller {
     let log: StructuredLog
     let forecaster: any Forecaster
     private let state: Mutex<State>
+    /// Per region headroom after the last tick (read by every route; never waits for a tick).
+    private let headrooms = Mutex<[String: Double]>([:])
     /// Hours forecast each tick (the API serves any horizon up to it).
     public static let forecastHours = 48
     public static let historyDays = 28
@@ -99,6 +101,12 @@ public final class ControlLoop: Controller {
                 if s.capacity[trace.regions[r]]!.count > 2 * 2880 { s.capacity[trace.regions[r]]!.removeFirst(2880) }
             }
             s.decisions = Array(s.decisions.suffix(500))
+            var room: [String: Double] = [:]
+            for (i, region) in config.regionNames.enumerated() {
+                guard let p90 = s.forecasts[region]?.p90[.cpu]?.first else { continue }
+                room[region] = s.cloud.fleets[i].plannedCapacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit - p90
+            }
+            headrooms.withLock { $0 = room }
             s.ticks += 1
             s.lastTick = now
             metrics.set("prescient_cost_total", [], s.cloud.cost)
@@ -160,16 +168,7 @@ public final class ControlLoop: Controller {
         }
     }
 
-    public func headroom() -> [String: Double] {
-        state.withLock { s in
-            var out: [String: Double] = [:]
-            for (i, region) in config.regionNames.enumerated() {
-                guard let p90 = s.forecasts[region]?.p90[.cpu]?.first else { continue }
-                out[region] = s.cloud.fleets[i].plannedCapacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit - p90
-            }
-            return out
-        }
-    }
+    public func headroom() -> [String: Double] { headrooms.withLock { $0 } }
 
     public func answer(_ request: HTTPRequest) -> HTTPResponse? {
         switch request.path {

@@ -39,6 +39,8 @@ public final class EventIngestor: Sendable {
 
     let limits: Limits
     let metrics: MetricsRegistry
+    /// Refreshed with the users of every committed batch (for `/v1/route`).
+    public let routes: RouteIndex?
     private let guarded: Mutex<Guarded>
     private let decoders: Mutex<[EventBatchDecoder]>
     private let prototype: EventBatchDecoder
@@ -46,8 +48,8 @@ public final class EventIngestor: Sendable {
 
     /// `observers` see every applied batch too (the control loop's demand), under the same lock.
     public init(sink: ProfileIngestSink, decoder: EventBatchDecoder, metrics: MetricsRegistry, limits: Limits = Limits(),
-                observers: [any EventSink] = []) {
-        self.limits = limits; self.metrics = metrics; prototype = decoder
+                observers: [any EventSink] = [], routes: RouteIndex? = nil) {
+        self.limits = limits; self.metrics = metrics; prototype = decoder; self.routes = routes
         guarded = Mutex(Guarded(sink: sink, observers: observers))
         decoders = Mutex([])
         metrics.declare("prescient_events_total", .counter, help: "Events posted to /v1/events, by outcome (accepted, duplicate, late, rejected).")
@@ -106,6 +108,10 @@ public final class EventIngestor: Sendable {
                     for o in g.observers { _ = try? o.write(applied) }
                 }
                 out.accepted = batch.events.count - skipped.count
+                if let routes {
+                    var seen = Set<String>()
+                    routes.update(batch.events.compactMap { seen.insert($0.user).inserted ? g.sink.profile($0.user) : nil })
+                }
             }
         } catch {
             guarded.withLock { $0.sink.abort() }

@@ -136,25 +136,36 @@ public final class ServeAPI: HTTPHandler {
         }
     }
 
-    /// `GET /v1/route?user=U`: the region to send the user to now, and why.
+    /// `GET /v1/route?user=U`: the region to send the user to now, and why. With a complete route
+    /// index (`serve` loads it at start) a route never touches the store or waits for ingest; an
+    /// incomplete one looks a missing user up once and remembers the answer.
     func route(user: String?) -> HTTPResponse {
         guard let user, !user.isEmpty else { return .json(400, #"{"error":"user is required: /v1/route?user=ID"}"#) }
-        let profile: UserProfile?
-        do {
-            profile = try ingestor.withStore { (sink) throws(RuntimeError) -> UserProfile? in
-                if let inMemory = sink.profile(user) { return inMemory }
-                return try sink.store.profile(user)
+        var place = ingestor.routes?.lookup(user)
+        if place == nil && ingestor.routes?.isComplete == true { place = (nil, nil) }
+        if place == nil {
+            do {
+                let profile = try ingestor.withStore { (sink) throws(RuntimeError) -> UserProfile? in
+                    if let inMemory = sink.profile(user) { return inMemory }
+                    return try sink.store.profile(user)
+                }
+                if let profile {
+                    ingestor.routes?.update([profile])
+                    place = (profile.currentRegion, profile.usualRegion)
+                } else {
+                    ingestor.routes?.markUnknown(user)
+                }
+            } catch {
+                metrics.add("prescient_store_errors_total", [("operation", "load")])
+                return .json(503, "{\"error\":\"store: \(Self.escape(error.message))\"}")
             }
-        } catch {
-            metrics.add("prescient_store_errors_total", [("operation", "load")])
-            return .json(503, "{\"error\":\"store: \(Self.escape(error.message))\"}")
         }
-        let r = router.route(location: profile?.location ?? [], usual: profile?.regions ?? [], headroom: controller?.headroom() ?? [:])
+        let r = router.route(here: place?.here, usual: place?.usual, headroom: controller?.headroom() ?? [:])
         var out: [UInt8] = []
         out.append(contentsOf: "{\"user\":".utf8); JSONEscapes.appendQuoted(user, to: &out)
         out.append(contentsOf: ",\"region\":".utf8); JSONEscapes.appendQuoted(r.region, to: &out)
         out.append(contentsOf: ",\"reason\":".utf8); JSONEscapes.appendQuoted(r.reason, to: &out)
-        out.append(contentsOf: ",\"known_user\":\(profile != nil)}".utf8)
+        out.append(contentsOf: ",\"known_user\":\(place.map { $0.here != nil || $0.usual != nil } ?? false)}".utf8)
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: out)
     }
 

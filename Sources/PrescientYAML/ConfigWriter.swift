@@ -55,7 +55,7 @@ public enum ConfigWriter {
         let v = c.serve
         y += "\nserve:\n  listen: \(q(v.listen))\n  token: null   # never write a token here; use token_env\n"
         y += "  token_env: \(q(v.tokenEnv))\n  protect_reads: \(v.protectReads)\n  max_body: \(v.maxBodyBytes)\n  max_batch: \(v.maxBatch)\n"
-        y += "  queue: \(v.queue)\n  threads: \(v.threads)\n  connections: \(v.connections)\n  request_timeout: \(num(v.requestTimeoutSeconds))s\n"
+        y += "  queue: \(v.queue)\n  connections: \(v.connections)\n  request_timeout: \(num(v.requestTimeoutSeconds))s\n"
         y += "  log_format: \(v.logFormat)\n  log_level: \(v.logLevel)\n"
         return y
     }

@@ -9,7 +9,7 @@ import PrescientSim
 HugePages.reexecWithHugePagesIfNeeded() // as the product runs (see HugePages)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "replay", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "replay", "serve-load", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -18,6 +18,17 @@ guard known.contains(which) else {
 func option(_ name: String, _ d: Int) -> Int {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else { return d }
     return v
+}
+
+if which == "serve-load" {
+    func text(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
+    var o = ServeLoad.Options()
+    o.port = UInt16(option("--port", 8080)); o.token = text("--token") ?? ProcessInfo.processInfo.environment["PRESCIENT_TOKEN"] ?? ""
+    o.seconds = option("--seconds", 30); o.connections = option("--connections", 3); o.batch = option("--batch", 1000)
+    o.users = option("--users", 100_000); o.routeEveryMs = option("--route-every-ms", 5); o.pid = Int32(option("--pid", 0))
+    o.reportEvery = option("--report-every", 10)
+    ServeLoad.run(o)
+    exit(0)
 }
 
 // Child-process benchmarks first: on Linux a child's peak RSS (ru_maxrss) includes what the

@@ -19,7 +19,7 @@ import Testing
         let sink = ProfileIngestSink(store: store, updater: ProfileUpdater(config: config))
         let metrics = MetricsRegistry()
         let ingestor = EventIngestor(sink: sink, decoder: EventBatchDecoder(parser: JSONLineParser(), normalizer: EventNormalizer(config: config)),
-                                     metrics: metrics, limits: .init(maxBatch: maxBatch, queue: queue))
+                                     metrics: metrics, limits: .init(maxBatch: maxBatch, queue: queue), routes: RouteIndex(regions: config.regionNames))
         let lines = Lines()
         let log = StructuredLog(format: .logfmt, minimum: .debug, now: { Timestamp(seconds: 0) }, write: { l in lines.lines.withLock { $0.append(l) } })
         let api = ServeAPI(ingestor: ingestor, controller: nil, metrics: metrics, log: log, regions: config.regions, token: token, protectReads: protectReads, monotonic: { 0 })
@@ -85,6 +85,17 @@ import Testing
         let (open, _, _, _) = Self.api(token: nil)
         #expect(open.handle(Self.post(Self.event("u1"))).status == 503)
         #expect(open.handle(HTTPRequest(method: "GET", path: "/metrics")).status == 200)
+    }
+
+    @Test func routesComeFromTheIndexOfCommittedUsers() {
+        let (api, _, _, _) = Self.api()
+        #expect(api.handle(Self.post(Self.event("u7"))).status == 200)
+        let r = api.handle(HTTPRequest(method: "GET", path: "/v1/route", query: ["user": "u7"]))
+        #expect(r.status == 200)
+        #expect(r.text == #"{"user":"u7","region":"eu-west","reason":"eu-west: where the user is now (no capacity figures yet)","known_user":true}"#)
+        let stranger = api.handle(HTTPRequest(method: "GET", path: "/v1/route", query: ["user": "nobody"]))
+        #expect(stranger.text.contains(#""region":"us-east""#) && stranger.text.hasSuffix(#""known_user":false}"#))
+        #expect(api.handle(HTTPRequest(method: "GET", path: "/v1/route")).status == 400)
     }
 
     @Test func methodsPathsAndReadiness() {

@@ -53,14 +53,19 @@ struct ServeCommand: Command {
         let decoder = EventBatchDecoder(parser: JSONLineParser(timestamps: TimestampParser()), normalizer: EventNormalizer(config: config, countries: countries))
         let sink = ProfileIngestSink(store: store, updater: ProfileUpdater(config: config, offsets: TimeZoneTable().regionOffsets(config.regions)))
         let loop = ControlLoop(config: config, start: SystemClock().now(), metrics: metrics, log: log, failureRate: failureRate)
+        let routes = RouteIndex(regions: config.regionNames)
+        let loadStarted = monotonicSeconds()
+        try routes.load(from: store)
+        log.info("route index loaded", [("users", "\(routes.count)"), ("seconds", Formatting.fixed(monotonicSeconds() - loadStarted, 2))])
         let ingestor = EventIngestor(sink: sink, decoder: decoder, metrics: metrics,
-                                     limits: .init(maxBatch: config.serve.maxBatch, queue: config.serve.queue), observers: [loop.demand])
+                                     limits: .init(maxBatch: config.serve.maxBatch, queue: config.serve.queue), observers: [loop.demand],
+                                     routes: routes)
         let api = ServeAPI(ingestor: ingestor, controller: loop, metrics: metrics, log: log, regions: config.regions,
                            token: token, protectReads: config.serve.protectReads, monotonic: { monotonicSeconds() })
         var options = MicroHTTPServer.Options()
         let (host, port) = config.serve.hostAndPort!
         options.host = host; options.port = port
-        options.threads = UInt32(config.serve.threads); options.connections = UInt32(config.serve.connections)
+        options.connections = UInt32(config.serve.connections)
         options.timeoutSeconds = UInt32(config.serve.requestTimeoutSeconds); options.maxBodyBytes = config.serve.maxBodyBytes
         let server = MicroHTTPServer(handler: api, options: options)
 

@@ -170,7 +170,7 @@ extension PrescientConfig {
 
     static func decodeServe(_ node: ConfigNode, _ d: ConfigDecoder) -> ServeSpec {
         var s = ServeSpec()
-        let keys = ["listen", "token", "token_env", "protect_reads", "max_body", "max_batch", "queue", "threads", "connections",
+        let keys = ["listen", "token", "token_env", "protect_reads", "max_body", "max_batch", "queue", "connections",
                     "request_timeout", "log_format", "log_level"]
         guard let m = d.mapping(node, "serve", known: keys) else { return s }
         s.listen = d.string(m["listen"], "serve.listen", default: s.listen) ?? s.listen
@@ -181,8 +181,7 @@ extension PrescientConfig {
         s.maxBodyBytes = d.int(m["max_body"], "serve.max_body", default: s.maxBodyBytes, range: 1024...(1 << 30)) ?? s.maxBodyBytes
         s.maxBatch = d.int(m["max_batch"], "serve.max_batch", default: s.maxBatch, range: 1...10_000_000) ?? s.maxBatch
         s.queue = d.int(m["queue"], "serve.queue", default: s.queue, range: 1...100_000) ?? s.queue
-        s.threads = d.int(m["threads"], "serve.threads", default: s.threads, range: 1...256) ?? s.threads
-        s.connections = d.int(m["connections"], "serve.connections", default: s.connections, range: 1...1_000_000) ?? s.connections
+        s.connections = d.int(m["connections"], "serve.connections", default: s.connections, range: 1...10_000) ?? s.connections
         s.requestTimeoutSeconds = d.seconds(m["request_timeout"], "serve.request_timeout", default: s.requestTimeoutSeconds, range: 1...3600)
         s.logFormat = d.string(m["log_format"], "serve.log_format", default: s.logFormat) ?? s.logFormat
         if !["logfmt", "json"].contains(s.logFormat) { d.report(m["log_format"], "serve.log_format", "'\(s.logFormat)' is not logfmt or json") }

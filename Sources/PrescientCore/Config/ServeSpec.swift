@@ -15,9 +15,8 @@ public struct ServeSpec: Sendable, Hashable {
     public var maxBatch = 100_000
     /// Ingest requests allowed to wait for the store before 429 + Retry-After.
     public var queue = 16
-    /// HTTP worker threads, open connections, idle seconds before a connection is closed.
-    public var threads = 4
-    public var connections = 1024
+    /// Open connections (a thread each), idle seconds before a connection is closed.
+    public var connections = 256
     public var requestTimeoutSeconds: Double = 30
     /// Log lines as `logfmt` or `json`, at `debug`, `info`, `warn` or `error` and above.
     public var logFormat = "logfmt"

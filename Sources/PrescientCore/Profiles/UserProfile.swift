@@ -130,6 +130,9 @@ public struct UserProfile: Sendable, Equatable {
         guard let b = recentRegion2, b.weight > a.weight else { return a.name }
         return b.name
     }
+
+    /// The top of the long region mix: where the user usually connects from.
+    public var usualRegion: String? { regions.max { $0.weight < $1.weight }?.name }
 }
 
 /// A name with a decayed weight (a region, a feature).

@@ -16,12 +16,13 @@ public struct RegionRouter: Sendable {
         public init(region: String, reason: String) { self.region = region; self.reason = reason }
     }
 
-    public func route(location: [WeightedName], usual: [WeightedName], headroom: [String: Double]) -> Route {
-        let known = Set(regions.map(\.name))
-        let top = { (mix: [WeightedName]) in mix.filter { known.contains($0.name) }.max { $0.weight < $1.weight }?.name }
+    /// `here`: the region the user is in now (`UserProfile.currentRegion`); `usual`: the top of their
+    /// long region mix (`UserProfile.usualRegion`). Unknown region names are ignored.
+    public func route(here: String?, usual: String?, headroom: [String: Double]) -> Route {
+        let known = { (name: String?) in name.flatMap { n in self.regions.contains { $0.name == n } ? n : nil } }
         let (home, why): (String, String)
-        if let here = top(location) { (home, why) = (here, "where the user is now") }
-        else if let usual = top(usual) { (home, why) = (usual, "the user's usual region") }
+        if let here = known(here) { (home, why) = (here, "where the user is now") }
+        else if let usual = known(usual) { (home, why) = (usual, "the user's usual region") }
         else { (home, why) = (regions[0].name, "no history for the user; the first region") }
         guard let spare = headroom[home] else {
             return Route(region: home, reason: "\(home): \(why) (no capacity figures yet)")
