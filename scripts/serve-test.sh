@@ -116,9 +116,23 @@ else
   echo "FAIL: chromium is not installed (scripts/install-deps.sh installs it)"; fail=1
 fi
 
+# kill -9 after acknowledged batches: a restart on the same store replays the event log, and every
+# acknowledged event is in the profiles.
+kill -9 "$serve"; wait "$serve" 2>/dev/null
+rm -f "$dir/port"
+PRESCIENT_TOKEN=$token "$bin" serve --config "$dir/config.yaml" --store "sqlite:$dir/p.db" --port-file "$dir/port" 2>"$dir/serve2.log" &
+serve=$!; pids+=("$serve")
+for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+base="http://127.0.0.1:$(cat "$dir/port")"
+want=$(grep -c "\"user\":\"$user\"" "$dir/pop/events.jsonl")
+code "$base/v1/profiles/$user" >/dev/null
+got=$(sed 's/.*"events":\([0-9]*\).*/\1/' "$dir/body")
+check "after kill -9 and a restart, the profile holds every acknowledged event ($got of $want)" test "$got" = "$want"
+check "… the restart replayed the event log" grep -q 'msg="replayed the event log"' "$dir/serve2.log"
+
 # SIGTERM: drain, flush, exit 0.
 kill -TERM "$serve"; wait "$serve"; status=$?
 check "SIGTERM drains and exits 0 (got $status)" test "$status" = 0
-check "… and said so" grep -q 'msg=stopped' "$dir/serve.log"
-[ $fail = 0 ] && echo "serve: all ok" || { echo "serve log:"; tail -n 20 "$dir/serve.log"; }
+check "… and said so" grep -q 'msg=stopped' "$dir/serve2.log"
+[ $fail = 0 ] && echo "serve: all ok" || { echo "serve log:"; tail -n 20 "$dir/serve.log" "$dir/serve2.log"; }
 exit $fail

@@ -24,6 +24,10 @@ public final class SQLiteProfileStore: ProfileStore {
         CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         INSERT INTO meta(key, value) SELECT 'newest_event_ms', 0;
         """,
+        // 3: the event log (`EventLog`): batches acknowledged before their profiles are saved.
+        """
+        CREATE TABLE event_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL);
+        """,
     ]
     public static var schemaVersion: Int { migrations.count }
 
@@ -77,20 +81,25 @@ public final class SQLiteProfileStore: ProfileStore {
         }
     }
 
+    /// Upserts profiles and the newest event time (inside the caller's transaction).
+    private func upsert(_ profiles: [UserProfile]) throws(RuntimeError) {
+        let s = try db.statement("INSERT INTO profiles(user, data) VALUES(?1, ?2) ON CONFLICT(user) DO UPDATE SET data = excluded.data")
+        for p in profiles {
+            sqlite3_reset(s)
+            db.bind(s, 1, p.user)
+            db.bind(s, 2, ProfileCodec.encode(p))
+            try db.run(s, "save profile")
+        }
+        if let newest = profiles.map(\.lastSeen.milliseconds).max() {
+            let ns = try db.statement("UPDATE meta SET value = max(value, ?1) WHERE key = 'newest_event_ms'")
+            db.bind(ns, 1, newest)
+            try db.run(ns, "save newest event time")
+        }
+    }
+
     public func save(_ profiles: [UserProfile], checkpoint: IngestCheckpoint?) throws(RuntimeError) {
         try db.transaction { () throws(RuntimeError) in
-            let s = try db.statement("INSERT INTO profiles(user, data) VALUES(?1, ?2) ON CONFLICT(user) DO UPDATE SET data = excluded.data")
-            for p in profiles {
-                sqlite3_reset(s)
-                db.bind(s, 1, p.user)
-                db.bind(s, 2, ProfileCodec.encode(p))
-                try db.run(s, "save profile")
-            }
-            if let newest = profiles.map(\.lastSeen.milliseconds).max() {
-                let ns = try db.statement("UPDATE meta SET value = max(value, ?1) WHERE key = 'newest_event_ms'")
-                db.bind(ns, 1, newest)
-                try db.run(ns, "save newest event time")
-            }
+            try upsert(profiles)
             if let c = checkpoint {
                 let cs = try db.statement("INSERT INTO checkpoints(path, fingerprint, line, updated_ms) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(path) DO UPDATE SET fingerprint = excluded.fingerprint, line = excluded.line, updated_ms = excluded.updated_ms")
                 db.bind(cs, 1, c.source.path)
@@ -175,6 +184,43 @@ public final class SQLiteProfileStore: ProfileStore {
         var out: [String: Int32] = [:]
         let s = try db.statement("SELECT user, segment FROM segment_members")
         while try db.row(s, "read assignments") { out[db.text(s, 0)] = Int32(truncatingIfNeeded: db.int64(s, 1)) }
+        return out
+    }
+}
+
+extension SQLiteProfileStore: EventLog {
+    public func append(_ events: [Event]) throws(RuntimeError) -> Int64 {
+        let s = try db.statement("INSERT INTO event_log(data) VALUES(?1)")
+        sqlite3_reset(s)
+        db.bind(s, 1, EventCodec.encode(events))
+        try db.run(s, "append to the event log")
+        return sqlite3_last_insert_rowid(db.handle)
+    }
+
+    public func saveProfiles(_ profiles: [UserProfile], appliedThrough seq: Int64) throws(RuntimeError) {
+        try db.transaction { () throws(RuntimeError) in
+            try upsert(profiles)
+            let d = try db.statement("DELETE FROM event_log WHERE seq <= ?1")
+            sqlite3_reset(d)
+            db.bind(d, 1, seq)
+            try db.run(d, "trim the event log")
+        }
+    }
+
+    public func pending() throws(RuntimeError) -> [(seq: Int64, events: [Event])] {
+        var s: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db.handle, "SELECT seq, data FROM event_log ORDER BY seq", -1, &s, nil)
+        guard rc == SQLITE_OK, let s else { throw db.error("read the event log", rc) }
+        defer { sqlite3_finalize(s) }
+        var out: [(seq: Int64, events: [Event])] = []
+        while try db.row(s, "read the event log") {
+            let seq = db.int64(s, 0)
+            do throws(EventCodec.DecodeError) {
+                out.append((seq, try EventCodec.decode(db.blob(s, 1))))
+            } catch {
+                throw RuntimeError(.badInput, "\(path): event log batch \(seq): \(error)")
+            }
+        }
         return out
     }
 }

@@ -3,7 +3,11 @@ import PrescientRuntime
 import Synchronization
 
 /// `POST /v1/events`: decodes a batch (in parallel, on the caller's thread), applies it to the
-/// profiles and commits it to the store before answering — an acknowledged event is never lost.
+/// profiles and makes it durable before answering — an acknowledged event is never lost. With a
+/// store that keeps an `EventLog` (SQLite), durable means appended to the log (one sequential
+/// write per batch); the changed profiles are saved every `checkpointSeconds` with the log trimmed
+/// in the same transaction, and `recover` replays what a crash left in the log. Without one,
+/// every batch commits its profiles.
 ///
 /// - A batch with a bad record is refused whole (400, every bad record's number and reason,
 ///   nothing applied); with `partial`, the good records are applied and the bad ones listed.
@@ -17,7 +21,12 @@ public final class EventIngestor: Sendable {
     public struct Limits: Sendable {
         public var maxBatch: Int
         public var queue: Int
-        public init(maxBatch: Int = 100_000, queue: Int = 16) { self.maxBatch = maxBatch; self.queue = queue }
+        /// With an event log: seconds between profile checkpoints, and changed profiles that force one.
+        public var checkpointSeconds: Double
+        public var checkpointProfiles: Int
+        public init(maxBatch: Int = 100_000, queue: Int = 16, checkpointSeconds: Double = 10, checkpointProfiles: Int = 200_000) {
+            self.maxBatch = maxBatch; self.queue = queue; self.checkpointSeconds = checkpointSeconds; self.checkpointProfiles = checkpointProfiles
+        }
     }
 
     /// What a POST did, for the response body.
@@ -34,8 +43,17 @@ public final class EventIngestor: Sendable {
     final class Guarded: @unchecked Sendable {
         let sink: ProfileIngestSink
         let observers: [any EventSink]
-        init(sink: ProfileIngestSink, observers: [any EventSink]) { self.sink = sink; self.observers = observers }
+        /// The store's event log, when it has one: batches are then acknowledged once appended
+        /// and profiles saved every `checkpointSeconds` (or `checkpointProfiles` changed).
+        let log: (any EventLog)?
+        var lastSeq: Int64 = 0
+        var lastCheckpoint: Double = 0
+        init(sink: ProfileIngestSink, observers: [any EventSink]) {
+            self.sink = sink; self.observers = observers
+            log = sink.store as? any EventLog
+        }
     }
+
 
     let limits: Limits
     let metrics: MetricsRegistry
@@ -58,6 +76,7 @@ public final class EventIngestor: Sendable {
                         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
         metrics.declare("prescient_ingest_queue_full_total", .counter, help: "POSTs refused with 429 because the ingest queue was full.")
         metrics.declare("prescient_store_errors_total", .counter, help: "Store operations that failed, by operation.")
+        metrics.declare("prescient_profile_checkpoints_total", .counter, help: "Profile checkpoints (changed profiles saved, event log trimmed).")
     }
 
     public func ingest(_ body: [UInt8], partial: Bool, now: () -> Double) -> Outcome {
@@ -102,11 +121,20 @@ public final class EventIngestor: Sendable {
                     case .late(let why): out.late.append((batch.numbers[v.index], why))
                     }
                 }
-                try g.sink.commit(through: nil)
-                if !g.observers.isEmpty {
-                    let applied = skipped.isEmpty ? batch.events : batch.events.indices.filter { !skipped.contains($0) }.map { batch.events[$0] }
-                    for o in g.observers { _ = try? o.write(applied) }
+                let applied = skipped.isEmpty ? batch.events : batch.events.indices.filter { !skipped.contains($0) }.map { batch.events[$0] }
+                if let log = g.log {
+                    // Durable once appended: the profiles follow at the next checkpoint.
+                    if !applied.isEmpty { g.lastSeq = try log.append(applied) }
+                    let t = now()
+                    if t - g.lastCheckpoint >= limits.checkpointSeconds || g.sink.dirtyCount >= limits.checkpointProfiles {
+                        try g.sink.commitProfiles(appliedThrough: g.lastSeq, log: log)
+                        g.lastCheckpoint = t
+                        metrics.add("prescient_profile_checkpoints_total")
+                    }
+                } else {
+                    try g.sink.commit(through: nil)
                 }
+                for o in g.observers { _ = try? o.write(applied) }
                 out.accepted = batch.events.count - skipped.count
                 if let routes {
                     var seen = Set<String>()
@@ -114,7 +142,11 @@ public final class EventIngestor: Sendable {
                 }
             }
         } catch {
-            guarded.withLock { $0.sink.abort() }
+            // Forget what is not durable; with a log, the acknowledged batches are replayed back.
+            guarded.withLock { g in
+                g.sink.abort()
+                _ = try? replayLog(&g)
+            }
             metrics.add("prescient_store_errors_total", [("operation", "commit")])
             return Outcome(status: 503, error: "store: \(error.message); nothing of this batch was applied", retryAfterSeconds: 1)
         }
@@ -123,6 +155,43 @@ public final class EventIngestor: Sendable {
         metrics.add("prescient_events_total", [("outcome", "late")], Double(out.late.count))
         metrics.observe("prescient_ingest_seconds", [], now() - started)
         return out
+    }
+
+    /// At start: applies the batches the log holds beyond the saved profiles (acknowledged before a
+    /// crash) and checkpoints them. Returns how many events were replayed.
+    public func recover(now: () -> Double) throws(RuntimeError) -> Int {
+        try guarded.withLock { (g: inout Guarded) throws(RuntimeError) -> Int in
+            let n = try replayLog(&g)
+            if let log = g.log, n > 0 {
+                try g.sink.commitProfiles(appliedThrough: g.lastSeq, log: log)
+            }
+            g.lastCheckpoint = now()
+            return n
+        }
+    }
+
+    /// Re-applies the log's pending batches to the sink and the observers (the route index too).
+    private func replayLog(_ g: inout Guarded) throws(RuntimeError) -> Int {
+        guard let log = g.log else { return 0 }
+        var n = 0
+        for (seq, events) in try log.pending() {
+            _ = try g.sink.write(events)
+            for o in g.observers { _ = try? o.write(events) }
+            if let routes {
+                var seen = Set<String>()
+                routes.update(events.compactMap { seen.insert($0.user).inserted ? g.sink.profile($0.user) : nil })
+            }
+            g.lastSeq = max(g.lastSeq, seq)
+            n += events.count
+        }
+        return n
+    }
+
+    /// Saves every changed profile now (at shutdown), so the log is empty for the next start.
+    public func checkpoint() throws(RuntimeError) {
+        try guarded.withLock { (g: inout Guarded) throws(RuntimeError) in
+            if let log = g.log { try g.sink.commitProfiles(appliedThrough: g.lastSeq, log: log) }
+        }
     }
 
     /// Runs `body` with the sink (profiles as applied, committed or not) and its store, under the lock.

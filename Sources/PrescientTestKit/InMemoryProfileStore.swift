@@ -11,6 +11,8 @@ public final class InMemoryProfileStore: ProfileStore {
     /// When set, the next `save` fails with this error and changes nothing (to test callers).
     public var failNextSave: RuntimeError?
     public private(set) var saves = 0
+    private var log: [(seq: Int64, events: [Event])] = []
+    private var logSeq: Int64 = 0
 
     public init() {}
 
@@ -54,4 +56,20 @@ public final class InMemoryProfileStore: ProfileStore {
 
     public func segmentation() throws(RuntimeError) -> Segmentation? { stored }
     public func assignments() throws(RuntimeError) -> [String: Int32] { members }
+}
+
+extension InMemoryProfileStore: EventLog {
+    public func append(_ events: [Event]) throws(RuntimeError) -> Int64 {
+        if let e = failNextSave { failNextSave = nil; throw e }
+        logSeq += 1
+        log.append((logSeq, events))
+        return logSeq
+    }
+
+    public func saveProfiles(_ batch: [UserProfile], appliedThrough seq: Int64) throws(RuntimeError) {
+        try save(batch, checkpoint: nil)
+        log.removeAll { $0.seq <= seq }
+    }
+
+    public func pending() throws(RuntimeError) -> [(seq: Int64, events: [Event])] { log }
 }

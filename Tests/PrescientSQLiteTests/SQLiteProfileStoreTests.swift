@@ -16,6 +16,17 @@ import Testing
             reopen: { old in try SQLiteProfileStore(path: (old as! SQLiteProfileStore).path) })
         #expect(failures == [])
     }
+
+    @Test func inMemoryEventLogConforms() {
+        #expect(EventLogConformance.run(makeLog: { InMemoryProfileStore() }) == [])
+    }
+
+    @Test func sqliteEventLogConforms() {
+        let failures = EventLogConformance.run(
+            makeLog: { try SQLiteProfileStore(path: TestFiles.scratchDirectory("sqlite-log") + "/p.db") },
+            reopen: { old in try SQLiteProfileStore(path: (old as! SQLiteProfileStore).path) })
+        #expect(failures == [])
+    }
 }
 
 @Suite struct SQLiteProfileStoreTests {
@@ -36,7 +47,8 @@ import Testing
         #expect(try store.newestEventTime() == nil)
         try store.save([UserProfile(user: "a", at: Timestamp(seconds: 100))], checkpoint: nil)
         #expect(try store.newestEventTime() == Timestamp(seconds: 100))
-        #expect(SQLiteProfileStore.schemaVersion == 2)
+        #expect(SQLiteProfileStore.schemaVersion == 3)
+        #expect(try store.pending().isEmpty)   // version 3: the event log
     }
 
     @Test func refusesANewerSchemaAndAForeignFile() throws {

@@ -14,6 +14,11 @@ import Testing
     final class Lines: @unchecked Sendable { let lines = Mutex<[String]>([]) }
 
     static func api(token: String? = "s3cret", protectReads: Bool = false, queue: Int = 4, maxBatch: Int = 100) -> (ServeAPI, InMemoryProfileStore, MetricsRegistry, Lines) {
+        let (api, store, metrics, lines, _) = apiAndIngestor(token: token, protectReads: protectReads, queue: queue, maxBatch: maxBatch)
+        return (api, store, metrics, lines)
+    }
+
+    static func apiAndIngestor(token: String? = "s3cret", protectReads: Bool = false, queue: Int = 4, maxBatch: Int = 100) -> (ServeAPI, InMemoryProfileStore, MetricsRegistry, Lines, EventIngestor) {
         let store = InMemoryProfileStore()
         let config = PrescientConfig.default
         let sink = ProfileIngestSink(store: store, updater: ProfileUpdater(config: config))
@@ -24,19 +29,21 @@ import Testing
         let log = StructuredLog(format: .logfmt, minimum: .debug, now: { Timestamp(seconds: 0) }, write: { l in lines.lines.withLock { $0.append(l) } })
         let api = ServeAPI(ingestor: ingestor, controller: nil, metrics: metrics, log: log, regions: config.regions, token: token, protectReads: protectReads, monotonic: { 0 })
         api.ready = true
-        return (api, store, metrics, lines)
+        return (api, store, metrics, lines, ingestor)
     }
 
     static func post(_ body: String, query: [String: String] = [:], token: String? = "s3cret") -> HTTPRequest {
         HTTPRequest(method: "POST", path: "/v1/events", query: query, headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:], body: Array(body.utf8))
     }
 
-    @Test func aGoodBatchIsCommittedBeforeItIsAcknowledged() throws {
-        let (api, store, metrics, _) = Self.api()
+    @Test func aGoodBatchIsInTheLogBeforeItIsAcknowledgedAndItsProfilesFollow() throws {
+        let (api, store, metrics, _, ingestor) = Self.apiAndIngestor()
         let r = api.handle(Self.post([Self.event("u1", 0), Self.event("u1", 5), Self.event("u2", 1)].joined(separator: "\n")))
         #expect(r.status == 200)
         #expect(r.text == #"{"accepted":3,"duplicates":0,"late":[],"rejected":[]}"#)
-        #expect(try store.profile("u1")?.events == 2)   // in the store, not only in memory
+        #expect(try store.pending().flatMap(\.events).map(\.user) == ["u1", "u1", "u2"])   // durable before the answer
+        try ingestor.checkpoint()
+        #expect(try store.profile("u1")?.events == 2 && store.pending().isEmpty)
         let again = api.handle(Self.post(Self.event("u1", 0)))
         #expect(again.text.hasPrefix(#"{"accepted":0,"duplicates":1"#))
         #expect(metrics.value("prescient_events_total", [("outcome", "accepted")]) == 3)
@@ -53,10 +60,10 @@ import Testing
         #expect(refused.text.contains(#"{"line":2,"field":"ts","reason":"missing"}"#))
         #expect(refused.text.contains(#"{"line":3,"#))
         #expect(refused.text.contains("nothing applied"))
-        #expect(try store.profileCount() == 0)
+        #expect(try store.profileCount() == 0 && store.pending().isEmpty)
         let partial = api.handle(Self.post(body, query: ["partial": "true"]))
         #expect(partial.status == 200 && partial.text.hasPrefix(#"{"accepted":2,"#))
-        #expect(try store.profileCount() == 2)
+        #expect(try store.pending().flatMap(\.events).map(\.user) == ["u1", "u3"])
         #expect(metrics.value("prescient_events_total", [("outcome", "rejected")]) == 4)
         #expect(metrics.value("prescient_events_rejected_total", [("field", "ts")]) == 2)
     }
@@ -85,6 +92,21 @@ import Testing
         let (open, _, _, _) = Self.api(token: nil)
         #expect(open.handle(Self.post(Self.event("u1"))).status == 503)
         #expect(open.handle(HTTPRequest(method: "GET", path: "/metrics")).status == 200)
+    }
+
+    @Test func recoveryReplaysWhatTheLogHolds() throws {
+        // A first server acknowledges two batches and dies before a profile checkpoint.
+        let (first, store, _, _, _) = Self.apiAndIngestor()
+        #expect(first.handle(Self.post(Self.event("u1", 0))).status == 200)
+        #expect(first.handle(Self.post(Self.event("u1", 1))).status == 200)
+        #expect(try store.profile("u1") == nil && store.pending().count == 2)
+        // A second one on the same store replays them before serving.
+        let config = PrescientConfig.default
+        let sink = ProfileIngestSink(store: store, updater: ProfileUpdater(config: config))
+        let again = EventIngestor(sink: sink, decoder: EventBatchDecoder(parser: JSONLineParser(), normalizer: EventNormalizer(config: config)),
+                                  metrics: MetricsRegistry())
+        #expect(try again.recover(now: { 0 }) == 2)
+        #expect(try store.profile("u1")?.events == 2 && store.pending().isEmpty)
     }
 
     @Test func routesComeFromTheIndexOfCommittedUsers() {

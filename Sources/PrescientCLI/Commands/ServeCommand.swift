@@ -78,6 +78,8 @@ struct ServeCommand: Command {
             s.resume()
             return s
         }
+        let replayed = try ingestor.recover(now: { monotonicSeconds() })
+        if replayed > 0 { log.info("replayed the event log", [("events", "\(replayed)")]) }
         try server.start()
         if let file = args.value("--port-file") { try FileAccess.write("\(server.port)\n", to: file) }
         api.ready = true
@@ -101,6 +103,7 @@ struct ServeCommand: Command {
         server.stop()          // waits for the handlers running now
         stopLoop.signal()
         loopDone.wait()
+        do { try ingestor.checkpoint() } catch { log.error("final profile checkpoint failed (the event log keeps the batches)", [("error", error.message)]) }
         withExtendedLifetime(signals) {}
         log.info("stopped", [("ticks", "\(loop.snapshot().ticks)")])
         return .success

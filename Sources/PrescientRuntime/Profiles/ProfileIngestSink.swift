@@ -109,6 +109,21 @@ public final class ProfileIngestSink: EventSink {
         onCommit(position, changed.count)
     }
 
+    /// Profiles changed since the last commit.
+    public var dirtyCount: Int { dirtySlots.count }
+
+    /// Saves every changed profile through `log` and drops the log's batches up to `seq` (which
+    /// those profiles now hold), in one transaction.
+    public func commitProfiles(appliedThrough seq: Int64, log: any EventLog) throws(RuntimeError) {
+        let changed = dirtySlots.sorted { profiles[$0].user < profiles[$1].user }.map { profiles[$0] }.filter { $0.events > 0 }
+        try log.saveProfiles(changed, appliedThrough: seq)
+        for s in dirtySlots { isDirty[s] = false }
+        dirtySlots.removeAll(keepingCapacity: true)
+        commits += 1
+        if profiles.count > cacheLimit { forgetAll() }
+        onCommit(nil, changed.count)
+    }
+
     public func finish() throws(RuntimeError) {}
 
     public func abort() {
