@@ -60,6 +60,7 @@ public final class SQLiteProfileStore: ProfileStore {
     public func close() { db.close() }
 
     public func load(_ users: [String]) throws(RuntimeError) -> [String: UserProfile] {
+        defer { db.resetAll() }
         var out: [String: UserProfile] = [:]
         let s = try db.statement("SELECT p.data, m.segment FROM profiles p LEFT JOIN segment_members m ON m.user = p.user WHERE p.user = ?1")
         for user in users {
@@ -98,6 +99,7 @@ public final class SQLiteProfileStore: ProfileStore {
     }
 
     public func save(_ profiles: [UserProfile], checkpoint: IngestCheckpoint?) throws(RuntimeError) {
+        defer { db.resetAll() }
         try db.transaction { () throws(RuntimeError) in
             try upsert(profiles)
             if let c = checkpoint {
@@ -112,6 +114,7 @@ public final class SQLiteProfileStore: ProfileStore {
     }
 
     public func checkpoint(for source: SourceIdentity) throws(RuntimeError) -> IngestCheckpoint? {
+        defer { db.resetAll() }
         let s = try db.statement("SELECT fingerprint, line FROM checkpoints WHERE path = ?1")
         db.bind(s, 1, source.path)
         guard try db.row(s, "read checkpoint") else { return nil }
@@ -133,6 +136,7 @@ public final class SQLiteProfileStore: ProfileStore {
     }
 
     public func newestEventTime() throws(RuntimeError) -> Timestamp? {
+        defer { db.resetAll() }
         let s = try db.statement("SELECT value FROM meta WHERE key = 'newest_event_ms'")
         guard try db.row(s, "read newest event time") else { return nil }
         let ms = db.int64(s, 0)
@@ -140,12 +144,14 @@ public final class SQLiteProfileStore: ProfileStore {
     }
 
     public func profileCount() throws(RuntimeError) -> Int {
+        defer { db.resetAll() }
         let s = try db.statement("SELECT count(*) FROM profiles")
         guard try db.row(s, "count profiles") else { return 0 }
         return Int(db.int64(s, 0))
     }
 
     public func saveSegmentation(_ segmentation: Segmentation, assignments: [(user: String, segment: Int32)]) throws(RuntimeError) {
+        defer { db.resetAll() }
         let json: String
         do {
             let encoder = JSONEncoder()
@@ -170,6 +176,7 @@ public final class SQLiteProfileStore: ProfileStore {
     }
 
     public func segmentation() throws(RuntimeError) -> Segmentation? {
+        defer { db.resetAll() }
         let s = try db.statement("SELECT json FROM segmentation WHERE id = 1")
         guard try db.row(s, "read segmentation") else { return nil }
         let json = db.text(s, 0)
@@ -181,6 +188,7 @@ public final class SQLiteProfileStore: ProfileStore {
     }
 
     public func assignments() throws(RuntimeError) -> [String: Int32] {
+        defer { db.resetAll() }
         var out: [String: Int32] = [:]
         let s = try db.statement("SELECT user, segment FROM segment_members")
         while try db.row(s, "read assignments") { out[db.text(s, 0)] = Int32(truncatingIfNeeded: db.int64(s, 1)) }
@@ -190,6 +198,7 @@ public final class SQLiteProfileStore: ProfileStore {
 
 extension SQLiteProfileStore: EventLog {
     public func append(_ events: [Event]) throws(RuntimeError) -> Int64 {
+        defer { db.resetAll() }
         let s = try db.statement("INSERT INTO event_log(data) VALUES(?1)")
         sqlite3_reset(s)
         db.bind(s, 1, EventCodec.encode(events))
@@ -198,6 +207,7 @@ extension SQLiteProfileStore: EventLog {
     }
 
     public func saveProfiles(_ profiles: [UserProfile], appliedThrough seq: Int64) throws(RuntimeError) {
+        defer { db.resetAll() }
         try db.transaction { () throws(RuntimeError) in
             try upsert(profiles)
             let d = try db.statement("DELETE FROM event_log WHERE seq <= ?1")

@@ -113,6 +113,7 @@ public final class ServeAPI: HTTPHandler {
     }
 
     func events(_ r: HTTPRequest) -> HTTPResponse {
+        ThreadPriority.lowerForBulkWork()
         let partial = r.query["partial"] == "true" || r.query["partial"] == "1"
         let outcome = ingestor.ingest(r.body, partial: partial, now: monotonic)
         var headers: [(String, String)] = []

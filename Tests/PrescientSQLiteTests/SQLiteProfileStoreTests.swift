@@ -51,6 +51,27 @@ import Testing
         #expect(try store.pending().isEmpty)   // version 3: the event log
     }
 
+    /// A long-running process must not hold a read transaction between operations, or the WAL can
+    /// never be checkpointed and grows without bound: after reads, another connection's TRUNCATE
+    /// checkpoint completes (busy = 0).
+    @Test func readsLeaveNoReaderThatBlocksCheckpoints() throws {
+        let path = TestFiles.scratchDirectory("wal") + "/p.db"
+        let store = try SQLiteProfileStore(path: path)
+        try store.save([UserProfile(user: "a", at: Timestamp(seconds: 100))], checkpoint: nil)
+        _ = try store.profileCount(); _ = try store.newestEventTime(); _ = try store.load(["a", "b"])
+        _ = try store.append([Event(time: Timestamp(seconds: 100), user: "a", region: "eu-west", feature: "video")])
+        _ = try store.pending()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [path, "PRAGMA wal_checkpoint(TRUNCATE);"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run(); p.waitUntilExit()
+        let result = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(result.hasPrefix("0|"), "checkpoint result \(result)")
+        withExtendedLifetime(store) {}
+    }
+
     @Test func refusesANewerSchemaAndAForeignFile() throws {
         let dir = TestFiles.scratchDirectory("newer")
         let store = try SQLiteProfileStore(path: dir + "/p.db")
