@@ -120,7 +120,9 @@ fi
 # acknowledged event is in the profiles.
 kill -9 "$serve"; wait "$serve" 2>/dev/null
 rm -f "$dir/port"
-PRESCIENT_TOKEN=$token "$bin" serve --config "$dir/config.yaml" --store "sqlite:$dir/p.db" --port-file "$dir/port" 2>"$dir/serve2.log" &
+# The restarted server also has a small connection limit and a short idle timeout, to test them.
+sed -e 's/max_batch: 2000/max_batch: 2000\n  connections: 4\n  request_timeout: 2s/' "$dir/config.yaml" > "$dir/config2.yaml"
+PRESCIENT_TOKEN=$token "$bin" serve --config "$dir/config2.yaml" --store "sqlite:$dir/p.db" --port-file "$dir/port" 2>"$dir/serve2.log" &
 serve=$!; pids+=("$serve")
 for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
 base="http://127.0.0.1:$(cat "$dir/port")"
@@ -129,10 +131,22 @@ code "$base/v1/profiles/$user" >/dev/null
 got=$(sed 's/.*"events":\([0-9]*\).*/\1/' "$dir/body")
 check "after kill -9 and a restart, the profile holds every acknowledged event ($got of $want)" test "$got" = "$want"
 check "… the restart replayed the event log" grep -q 'msg="replayed the event log"' "$dir/serve2.log"
+check "over the connection limit a connection is closed unanswered; idle ones close after the timeout" \
+  python3 scripts/conn_limits.py "$(cat "$dir/port")" 4
+check "… and the server still answers afterwards" test "$(code "$base/healthz")" = 200
 
-# SIGTERM: drain, flush, exit 0.
+# SIGTERM during a request still uploading (rate-limited to take ~1 s): the request completes and
+# is acknowledged, then the server exits 0.
+head -n 1000 "$dir/live.jsonl" | sed -e 's/"id":"\([^"]*\)"/"id":"inflight-\1"/' -e 's/"user":"\([^"]*\)"/"user":"inflight-\1"/' > "$dir/inflight.jsonl"
+curl -s -o "$dir/inflight.out" -w '%{http_code}' --limit-rate 200k -H "Authorization: Bearer $token" \
+  --data-binary @"$dir/inflight.jsonl" "$base/v1/events" > "$dir/inflight.code" &
+upload=$!
+sleep 0.3
 kill -TERM "$serve"; wait "$serve"; status=$?
+wait "$upload"
 check "SIGTERM drains and exits 0 (got $status)" test "$status" = 0
+check "… after finishing the request in flight ($(cat "$dir/inflight.code"): $(head -c 60 "$dir/inflight.out"))" \
+  grep -q '"accepted":1000' "$dir/inflight.out"
 check "… and said so" grep -q 'msg=stopped' "$dir/serve2.log"
 [ $fail = 0 ] && echo "serve: all ok" || { echo "serve log:"; tail -n 20 "$dir/serve.log" "$dir/serve2.log"; }
 exit $fail

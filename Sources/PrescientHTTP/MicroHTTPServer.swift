@@ -24,6 +24,8 @@ public final class MicroHTTPServer: Sendable {
     let options: Options
     private let daemon = Mutex<UnsafeMutableRawPointer?>(nil)
     private let boundPort = Atomic<UInt16>(0)
+    /// Requests begun (headers in) and not yet completed.
+    let inFlight = Atomic<Int>(0)
 
     public init(handler: any HTTPHandler, options: Options = Options()) {
         self.handler = handler; self.options = options
@@ -49,6 +51,24 @@ public final class MicroHTTPServer: Sendable {
     /// Stops accepting new connections; requests in flight finish. Then `stop()`.
     public func quiesce() {
         daemon.withLock { d in if let d { _ = MHD_quiesce_daemon(OpaquePointer(d)) } }
+    }
+
+    /// Requests being read or answered now.
+    public var requestsInFlight: Int { inFlight.load(ordering: .acquiring) }
+
+    /// Graceful stop: no new connections, then waits (up to `timeoutSeconds`) until no request is
+    /// in flight — idle keep-alive connections do not count — then stops. Returns the requests
+    /// still in flight when it gave up (0 when drained).
+    @discardableResult
+    public func drain(timeoutSeconds: Double) -> Int {
+        quiesce()
+        var waited = 0.0
+        while requestsInFlight > 0 && waited < timeoutSeconds {
+            usleep(10_000); waited += 0.01
+        }
+        let left = requestsInFlight
+        stop()
+        return left
     }
 
     /// Stops the daemon, waiting for its threads (and so for the requests they run).
@@ -99,6 +119,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     if context.pointee == nil {
         let upload = MicroHTTPServer.Upload()
         context.pointee = Unmanaged.passRetained(upload).toOpaque()
+        server.inFlight.add(1, ordering: .acquiringAndReleasing)
         if let length = MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, "Content-Length").flatMap({ Int(String(cString: $0)) }),
            length > server.options.maxBodyBytes {
             let request = server.request(connection, url: url.map { String(cString: $0) } ?? "/", method: method.map { String(cString: $0) } ?? "GET", body: [])
@@ -128,9 +149,10 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     return server.answer(connection, server.handler.handle(request))
 }
 
-/// Releases the connection's upload state when the request is done (answered or broken off).
-private let completedHandler: MHD_RequestCompletedCallback = { _, _, context, _ in
+/// Releases the request's upload state when it is done (answered or broken off).
+private let completedHandler: MHD_RequestCompletedCallback = { cls, _, context, _ in
     guard let context, let upload = context.pointee else { return }
     Unmanaged<MicroHTTPServer.Upload>.fromOpaque(upload).release()
     context.pointee = nil
+    if let cls { Unmanaged<MicroHTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .acquiringAndReleasing) }
 }

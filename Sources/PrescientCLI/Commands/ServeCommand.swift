@@ -99,8 +99,8 @@ struct ServeCommand: Command {
         stop.wait()
         log.info("draining: no new connections; finishing requests in flight")
         api.ready = false
-        server.quiesce()
-        server.stop()          // waits for the handlers running now
+        let left = server.drain(timeoutSeconds: config.serve.requestTimeoutSeconds)
+        if left > 0 { log.warn("drain timed out; requests cut off", [("requests", "\(left)")]) }
         stopLoop.signal()
         loopDone.wait()
         do { try ingestor.checkpoint() } catch { log.error("final profile checkpoint failed (the event log keeps the batches)", [("error", error.message)]) }
