@@ -55,7 +55,7 @@ public final class ControlLoop: Controller {
         metrics.declare("prescient_forecast", .gauge, help: "Forecast demand for the coming hour per region, resource (vCPU, GiB, Mbit/s) and quantile.")
         metrics.declare("prescient_capacity", .gauge, help: "Capacity per region and resource (vCPU, GiB, Mbit/s): ready, or planned (ready + booting).")
         metrics.declare("prescient_instances", .gauge, help: "Instances per region: ready or planned.")
-        metrics.declare("prescient_decisions_total", .counter, help: "Scaling decisions by region and kind (scale_out, scale_in).")
+        metrics.declare("prescient_decisions_total", .counter, help: "Scaling decisions by region, kind (scale_out, scale_in) and the rule behind them (forecast, trust_gate, above_forecast, min_instances).")
         metrics.declare("prescient_holds_total", .counter, help: "Control steps without action, by reason.")
         metrics.declare("prescient_control_loop_seconds", .histogram, help: "Duration of one control-loop tick, seconds.",
                         buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5])
@@ -81,7 +81,8 @@ public final class ControlLoop: Controller {
                 let decided = s.policy.decide(context)
                 for d in decided where s.cloud.apply(d) != 0 {
                     s.decisions.append(d)
-                    metrics.add("prescient_decisions_total", [("region", d.region), ("kind", d.delta > 0 ? "scale_out" : "scale_in")])
+                    metrics.add("prescient_decisions_total", [("region", d.region), ("kind", d.delta > 0 ? "scale_out" : "scale_in"),
+                                                              ("reason", Self.reasonClass(d.reason))])
                     log.info("scaling decision", [("region", d.region), ("type", d.instanceType), ("delta", "\(d.delta)"), ("reason", d.reason)])
                 }
                 if decided.isEmpty, let hold = s.policy.lastPlans[r]?.hold {
@@ -112,6 +113,16 @@ public final class ControlLoop: Controller {
             metrics.set("prescient_cost_total", [], s.cloud.cost)
         }
         metrics.observe("prescient_control_loop_seconds", [], monotonic() - started)
+    }
+
+    /// The rule that drove a decision, from its reason, as a bounded label value: `trust_gate`
+    /// (fell back to max(predictive, reactive)), `above_forecast` (demand observed above the
+    /// forecast's p99), `min_instances`, or `forecast`.
+    static func reasonClass(_ reason: String) -> String {
+        if reason.contains("trust gate") { return "trust_gate" }
+        if reason.contains("above the forecast") { return "above_forecast" }
+        if reason.contains("minimum") || reason.contains("min instances") { return "min_instances" }
+        return "forecast"
     }
 
     /// The hourly forecast of every resource of a region from its complete hours.

@@ -5,7 +5,7 @@ import Glibc
 /// on saturated cores a route lookup or a scrape is scheduled ahead of batch decoding. A thread
 /// never asks to go back up (that would need CAP_SYS_NICE).
 enum ThreadPriority {
-    static let bulkNice: Int32 = 5
+    static let bulkNice: Int32 = 10
 
     static func lowerForBulkWork() {
         errno = 0
