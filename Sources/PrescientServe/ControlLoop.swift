@@ -55,7 +55,7 @@ public final class ControlLoop: Controller {
         metrics.declare("prescient_forecast", .gauge, help: "Forecast demand for the coming hour per region, resource (vCPU, GiB, Mbit/s) and quantile.")
         metrics.declare("prescient_capacity", .gauge, help: "Capacity per region and resource (vCPU, GiB, Mbit/s): ready, or planned (ready + booting).")
         metrics.declare("prescient_instances", .gauge, help: "Instances per region: ready or planned.")
-        metrics.declare("prescient_decisions_total", .counter, help: "Scaling decisions by region, kind (scale_out, scale_in) and the rule behind them (forecast, trust_gate, above_forecast, min_instances).")
+        metrics.declare("prescient_decisions_total", .counter, help: "Scaling decisions by region, kind (scale_out, scale_in) and the rule behind them (forecast, trust_gate, above_forecast).")
         metrics.declare("prescient_holds_total", .counter, help: "Control steps without action, by reason.")
         metrics.declare("prescient_control_loop_seconds", .histogram, help: "Duration of one control-loop tick, seconds.",
                         buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5])
@@ -97,7 +97,10 @@ public final class ControlLoop: Controller {
                 }
                 metrics.set("prescient_instances", [("region", trace.regions[r]), ("state", "ready")], Double(fleet.ready))
                 metrics.set("prescient_instances", [("region", trace.regions[r]), ("state", "planned")], Double(fleet.count))
-                s.forecasts[trace.regions[r]] = forecast(trace, region: r, minute: minute)
+                // The hourly forecast changes only when an hour completes: refit then, not every tick.
+                if s.forecasts[trace.regions[r]]?.start != trace.time(minute / 60 * 60) {
+                    s.forecasts[trace.regions[r]] = forecast(trace, region: r, minute: minute)
+                }
                 s.capacity[trace.regions[r], default: []].append((minute, fleet.capacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit))
                 if s.capacity[trace.regions[r]]!.count > 2 * 2880 { s.capacity[trace.regions[r]]!.removeFirst(2880) }
             }
@@ -117,11 +120,10 @@ public final class ControlLoop: Controller {
 
     /// The rule that drove a decision, from its reason, as a bounded label value: `trust_gate`
     /// (fell back to max(predictive, reactive)), `above_forecast` (demand observed above the
-    /// forecast's p99), `min_instances`, or `forecast`.
+    /// forecast's p99), or `forecast`.
     static func reasonClass(_ reason: String) -> String {
         if reason.contains("trust gate") { return "trust_gate" }
         if reason.contains("above the forecast") { return "above_forecast" }
-        if reason.contains("minimum") || reason.contains("min instances") { return "min_instances" }
         return "forecast"
     }
 

@@ -136,10 +136,7 @@ public final class EventIngestor: Sendable {
                 }
                 for o in g.observers { _ = try? o.write(applied) }
                 out.accepted = batch.events.count - skipped.count
-                if let routes {
-                    var seen = Set<String>()
-                    routes.update(batch.events.compactMap { seen.insert($0.user).inserted ? g.sink.profile($0.user) : nil })
-                }
+                refreshRoutes(batch.events, g.sink)
             }
         } catch {
             // Forget what is not durable; with a log, the acknowledged batches are replayed back.
@@ -177,10 +174,7 @@ public final class EventIngestor: Sendable {
         for (seq, events) in try log.pending() {
             _ = try g.sink.write(events)
             for o in g.observers { _ = try? o.write(events) }
-            if let routes {
-                var seen = Set<String>()
-                routes.update(events.compactMap { seen.insert($0.user).inserted ? g.sink.profile($0.user) : nil })
-            }
+            refreshRoutes(events, g.sink)
             g.lastSeq = max(g.lastSeq, seq)
             n += events.count
         }
@@ -191,6 +185,21 @@ public final class EventIngestor: Sendable {
     public func checkpoint() throws(RuntimeError) {
         try guarded.withLock { (g: inout Guarded) throws(RuntimeError) in
             if let log = g.log { try g.sink.commitProfiles(appliedThrough: g.lastSeq, log: log) }
+        }
+    }
+
+    /// Refreshes the route index with the current profiles of the batch's users (under the lock).
+    private func refreshRoutes(_ events: [Event], _ sink: ProfileIngestSink) {
+        guard let routes else { return }
+        var seen = Set<String>()
+        routes.update(events.compactMap { seen.insert($0.user).inserted ? sink.profile($0.user) : nil })
+    }
+
+    /// A user's profile as applied (committed or not), else as stored; nil for an unknown user.
+    public func profile(_ user: String) throws(RuntimeError) -> UserProfile? {
+        try withStore { (sink) throws(RuntimeError) -> UserProfile? in
+            if let inMemory = sink.profile(user) { return inMemory }
+            return try sink.store.profile(user)
         }
     }
 

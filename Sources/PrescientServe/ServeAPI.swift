@@ -123,10 +123,7 @@ public final class ServeAPI: HTTPHandler {
 
     func profile(_ user: String) -> HTTPResponse {
         do {
-            let p = try ingestor.withStore { (sink) throws(RuntimeError) -> UserProfile? in
-                if let inMemory = sink.profile(user) { return inMemory }
-                return try sink.store.profile(user)
-            }
+            let p = try ingestor.profile(user)
             guard let p else { return .json(404, "{\"error\":\"no profile for user \(Self.escape(user))\"}") }
             var out: [UInt8] = []
             ProfileJSON.append(p, to: &out)
@@ -146,10 +143,7 @@ public final class ServeAPI: HTTPHandler {
         if place == nil && ingestor.routes?.isComplete == true { place = (nil, nil) }
         if place == nil {
             do {
-                let profile = try ingestor.withStore { (sink) throws(RuntimeError) -> UserProfile? in
-                    if let inMemory = sink.profile(user) { return inMemory }
-                    return try sink.store.profile(user)
-                }
+                let profile = try ingestor.profile(user)
                 if let profile {
                     ingestor.routes?.update([profile])
                     place = (profile.currentRegion, profile.usualRegion)

@@ -95,12 +95,14 @@ public struct PrescientPolicy: ScalingPolicy {
             let n = min(anchorMinutes, c.minute)
             var level = 1.0, offset = 0.0, rise = 0.0
             if n > 0 {
-                let observed = (1...n).map { c.past(r, minute: c.minute - $0) }, expected = (1...n).map { line(-$0).mean }
-                let sumExpected = expected.reduce(0, +)
-                if sumExpected > 0 { level = observed.reduce(0, +) / sumExpected }
+                // Two passes over n minutes (the level first), without allocating: this runs every
+                // minute for every region and resource of a replay.
+                var sumObserved = 0.0, sumExpected = 0.0
+                for j in 1...n { sumObserved += c.past(r, minute: c.minute - j); sumExpected += line(-j).mean }
+                if sumExpected > 0 { level = sumObserved / sumExpected }
                 var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
-                for j in 0..<n {
-                    let x = Double(-(j + 1)), y = observed[j] - level * expected[j]
+                for j in 1...n {
+                    let x = Double(-j), y = c.past(r, minute: c.minute - j) - level * line(-j).mean
                     sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y
                 }
                 let count = Double(n)
