@@ -38,8 +38,8 @@ public final class ControlLoop: Controller {
     let log: StructuredLog
     let forecaster: any Forecaster
     private let state: Mutex<State>
-    /// Per region headroom after the last tick (read by every route; never waits for a tick).
-    private let headrooms = Mutex<[String: Double]>([:])
+    /// The routing plan after the last tick (read by every route; never waits for a tick).
+    private let plan: Mutex<RoutingPlan>
     /// Hours forecast each tick (the API serves any horizon up to it).
     public static let forecastHours = 48
     public static let historyDays = 28
@@ -51,6 +51,7 @@ public final class ControlLoop: Controller {
         let planner = CapacityPlanner(scaling: config.scaling, slo: config.slo, catalog: config.instanceTypes)
         var cloud = SimulatedCloud(regions: config.regionNames, catalog: config.instanceTypes, start: start, failureRate: failureRate)
         for r in config.regions.indices { cloud.seed(region: r, type: config.instanceTypes[0].name, count: config.scaling.minInstancesPerRegion) }
+        plan = Mutex(RoutingPlan(regions: config.regions))
         state = Mutex(State(builder: DemandTraceBuilder(config: config, start: epoch), policy: PrescientPolicy(planner: planner), cloud: cloud))
         metrics.declare("prescient_forecast", .gauge, help: "Forecast demand for the coming hour per region, resource (vCPU, GiB, Mbit/s) and quantile.")
         metrics.declare("prescient_capacity", .gauge, help: "Capacity per region and resource (vCPU, GiB, Mbit/s): ready, or planned (ready + booting).")
@@ -105,12 +106,10 @@ public final class ControlLoop: Controller {
                 if s.capacity[trace.regions[r]]!.count > 2 * 2880 { s.capacity[trace.regions[r]]!.removeFirst(2880) }
             }
             s.decisions = Array(s.decisions.suffix(500))
-            var room: [String: Double] = [:]
-            for (i, region) in config.regionNames.enumerated() {
-                guard let p90 = s.forecasts[region]?.p90[.cpu]?.first else { continue }
-                room[region] = s.cloud.fleets[i].plannedCapacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit - p90
-            }
-            headrooms.withLock { $0 = room }
+            // Regions without a forecast yet count as exactly full: they neither send nor take users.
+            let capacity = config.regions.indices.map { s.cloud.fleets[$0].plannedCapacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit }
+            let demand = config.regionNames.enumerated().map { i, region in s.forecasts[region]?.p90[.cpu]?.first ?? capacity[i] }
+            plan.withLock { $0 = RoutingPlan.make(regions: config.regions, demand: demand, capacity: capacity, previous: $0) }
             s.ticks += 1
             s.lastTick = now
             metrics.set("prescient_cost_total", [], s.cloud.cost)
@@ -181,7 +180,7 @@ public final class ControlLoop: Controller {
         }
     }
 
-    public func headroom() -> [String: Double] { headrooms.withLock { $0 } }
+    public func routingPlan() -> RoutingPlan { plan.withLock { $0 } }
 
     public func answer(_ request: HTTPRequest) -> HTTPResponse? {
         switch request.path {

@@ -17,13 +17,13 @@ public final class ServeAPI: HTTPHandler {
     let token: [UInt8]?
     let protectReads: Bool
     let monotonic: @Sendable () -> Double
-    let router: RegionRouter
+    let regions: [RegionSpec]
     private let isReady = Atomic<Bool>(false)
 
     public init(ingestor: EventIngestor, controller: Controller?, metrics: MetricsRegistry, log: StructuredLog, regions: [RegionSpec],
                 token: String?, protectReads: Bool, monotonic: @escaping @Sendable () -> Double) {
         self.ingestor = ingestor; self.controller = controller; self.metrics = metrics; self.log = log
-        router = RegionRouter(regions: regions)
+        self.regions = regions
         self.token = token.map { Array($0.utf8) }; self.protectReads = protectReads; self.monotonic = monotonic
         metrics.declare("prescient_http_requests_total", .counter, help: "HTTP requests by endpoint and status code.")
         metrics.declare("prescient_http_auth_failures_total", .counter, help: "Requests refused for a missing or wrong bearer token.")
@@ -155,7 +155,8 @@ public final class ServeAPI: HTTPHandler {
                 return .json(503, "{\"error\":\"store: \(Self.escape(error.message))\"}")
             }
         }
-        let r = router.route(here: place?.here, usual: place?.usual, headroom: controller?.headroom() ?? [:])
+        let plan = controller?.routingPlan() ?? RoutingPlan(regions: regions)
+        let r = plan.route(user: user, here: place?.here, usual: place?.usual)
         var out: [UInt8] = []
         out.append(contentsOf: "{\"user\":".utf8); JSONEscapes.appendQuoted(user, to: &out)
         out.append(contentsOf: ",\"region\":".utf8); JSONEscapes.appendQuoted(r.region, to: &out)
@@ -193,6 +194,6 @@ public final class ServeAPI: HTTPHandler {
 /// for a path it does not know).
 public protocol Controller: Sendable {
     func answer(_ request: HTTPRequest) -> HTTPResponse?
-    /// Per region: planned capacity − the next hour's p90 CPU forecast, vCPU (empty before the first step).
-    func headroom() -> [String: Double]
+    /// Where each region's users go for the coming hour (all at home before the first step).
+    func routingPlan() -> RoutingPlan
 }

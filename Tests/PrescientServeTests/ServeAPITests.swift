@@ -114,7 +114,7 @@ import Testing
         #expect(api.handle(Self.post(Self.event("u7"))).status == 200)
         let r = api.handle(HTTPRequest(method: "GET", path: "/v1/route", query: ["user": "u7"]))
         #expect(r.status == 200)
-        #expect(r.text == #"{"user":"u7","region":"eu-west","reason":"eu-west: where the user is now (no capacity figures yet)","known_user":true}"#)
+        #expect(r.text == #"{"user":"u7","region":"eu-west","reason":"eu-west (where the user is now): eu-west: serves all of its users (no forecast yet)","known_user":true}"#)
         let stranger = api.handle(HTTPRequest(method: "GET", path: "/v1/route", query: ["user": "nobody"]))
         #expect(stranger.text.contains(#""region":"us-east""#) && stranger.text.hasSuffix(#""known_user":false}"#))
         #expect(api.handle(HTTPRequest(method: "GET", path: "/v1/route")).status == 400)
