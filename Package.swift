@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "PrescientGeoIP", dependencies: ["PrescientCore", "CGeoIP"]),
         .target(name: "PrescientSQLite", dependencies: ["PrescientCore", "PrescientRuntime", "CSQLite"]),
         .target(name: "PrescientHTTP", dependencies: ["PrescientRuntime", "CMicroHTTPD"]),
+        .target(name: "PrescientHAProxy", dependencies: ["PrescientCore", "PrescientRuntime"]),
         // `prescient serve`: the HTTP API, the control loop, metrics.
         .target(name: "PrescientServe", dependencies: ["PrescientCore", "PrescientRuntime", "PrescientSim"]),
         // Synthetic population and (later) the simulated cloud.
@@ -41,7 +42,7 @@ let package = Package(
         // Commands: argument parsing and wiring only.
         .target(name: "PrescientCLI", dependencies: [
             "PrescientCore", "PrescientRuntime", "PrescientYAML", "PrescientGeoIP", "PrescientSQLite", "PrescientSim",
-            "PrescientHTTP", "PrescientServe",
+            "PrescientHTTP", "PrescientServe", "PrescientHAProxy",
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "PrescientGeoIPTests", dependencies: ["PrescientGeoIP", "PrescientCore"]),
         .testTarget(name: "PrescientSQLiteTests", dependencies: ["PrescientSQLite", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientHTTPTests", dependencies: ["PrescientHTTP", "PrescientRuntime"]),
+        .testTarget(name: "PrescientHAProxyTests", dependencies: ["PrescientHAProxy", "PrescientHTTP", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientServeTests", dependencies: ["PrescientServe", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientSimTests", dependencies: ["PrescientSim", "PrescientCore", "PrescientTestKit"]),
         .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientTestKit"]),

@@ -2,7 +2,8 @@
 # Installs the Debian packages Prescient builds and tests against (run as root on Debian 12).
 # Skips apt entirely when everything is already there.
 set -euo pipefail
-packages=(libyaml-dev libgeoip-dev geoip-database zlib1g-dev libsqlite3-dev libmicrohttpd-dev curl prometheus chromium python3)
+packages=(libyaml-dev libgeoip-dev geoip-database zlib1g-dev libsqlite3-dev libmicrohttpd-dev libssl-dev curl prometheus chromium python3
+          haproxy bind9 bind9-utils bind9-dnsutils nginx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

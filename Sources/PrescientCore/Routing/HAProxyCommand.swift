@@ -23,7 +23,7 @@ public enum HAProxyCommand: Sendable, Equatable {
 
     /// A map key or value, a backend or server name: non-empty, no whitespace or control characters
     /// (they would split the command), under 256 bytes.
-    static func checked(_ s: String, _ what: String) throws(InvalidArgument) -> String {
+    public static func checked(_ s: String, _ what: String) throws(InvalidArgument) -> String {
         guard !s.isEmpty, s.utf8.count < 256, s.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value != 127 }) else {
             throw InvalidArgument(description: "\(what) '\(s.prefix(40))' must be 1–255 bytes without spaces or control characters")
         }
@@ -70,7 +70,7 @@ public enum HAProxyCommand: Sendable, Equatable {
 
     /// The reply without the blank lines and spaces around it (and the `>` prompt of an
     /// interactive socket).
-    static func trimmed(_ reply: String) -> String {
+    public static func trimmed(_ reply: String) -> String {
         var s = Substring(reply)
         while let c = s.last, c == "\n" || c == " " || c == "\r" || c == ">" { s = s.dropLast() }
         while let c = s.first, c == "\n" || c == " " { s = s.dropFirst() }
