@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CGeoIP", pkgConfig: "geoip", providers: [.apt(["libgeoip-dev", "geoip-database"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // A compiler hint the hot profile loop needs (prefetching), which Swift does not expose.
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "PrescientSQLite", dependencies: ["PrescientCore", "PrescientRuntime", "CSQLite"]),
         .target(name: "PrescientHTTP", dependencies: ["PrescientRuntime", "CMicroHTTPD"]),
         .target(name: "PrescientHAProxy", dependencies: ["PrescientCore", "PrescientRuntime"]),
+        .target(name: "PrescientDNS", dependencies: ["PrescientCore", "PrescientRuntime", "CCrypto"]),
         // `prescient serve`: the HTTP API, the control loop, metrics.
         .target(name: "PrescientServe", dependencies: ["PrescientCore", "PrescientRuntime", "PrescientSim"]),
         // Synthetic population and (later) the simulated cloud.
@@ -42,7 +44,7 @@ let package = Package(
         // Commands: argument parsing and wiring only.
         .target(name: "PrescientCLI", dependencies: [
             "PrescientCore", "PrescientRuntime", "PrescientYAML", "PrescientGeoIP", "PrescientSQLite", "PrescientSim",
-            "PrescientHTTP", "PrescientServe", "PrescientHAProxy",
+            "PrescientHTTP", "PrescientServe", "PrescientHAProxy", "PrescientDNS",
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "PrescientSQLiteTests", dependencies: ["PrescientSQLite", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientHTTPTests", dependencies: ["PrescientHTTP", "PrescientRuntime"]),
         .testTarget(name: "PrescientHAProxyTests", dependencies: ["PrescientHAProxy", "PrescientHTTP", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
+        .testTarget(name: "PrescientDNSTests", dependencies: ["PrescientDNS", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientServeTests", dependencies: ["PrescientServe", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientSimTests", dependencies: ["PrescientSim", "PrescientCore", "PrescientTestKit"]),
         .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientTestKit"]),
