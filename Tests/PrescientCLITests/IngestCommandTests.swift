@@ -97,7 +97,7 @@ import Testing
         #expect(r.status == 0)
         #expect(r.err.contains("ingest: read 30969 records, accepted "))
         let lines = TestFiles.read(out).split(separator: "\n")
-        #expect(lines.first == #"{"ts":"1995-08-01T06:00:00Z","user":"pppa006.compuserve.com","region":"us-east","feature":"images","device":"unknown","duration_s":0,"bytes":1713}"#)
+        #expect(lines.first == #"{"ts":"1995-08-01T06:00:00Z","user":"pppa006.compuserve.com","region":"us-east","feature":"images","device":"unknown","duration_s":0,"bytes":1713,"path":"/images/launch-logo.gif"}"#)
         #expect(lines.count > 29_000)
     }
 

@@ -4,7 +4,7 @@ import Testing
 @Suite struct EventCodecTests {
     static let events = [
         Event(time: Timestamp(milliseconds: 1_772_409_600_123), user: "u1", region: "eu-west", feature: "video", device: .mobile,
-              durationSeconds: 61.5, bytes: 1 << 40, resources: ResourceUsage(cpuMilliseconds: 12.5, memoryMiB: nil), id: "e-1"),
+              durationSeconds: 61.5, bytes: 1 << 40, resources: ResourceUsage(cpuMilliseconds: 12.5, memoryMiB: nil), id: "e-1", path: "/watch?v=1"),
         Event(time: Timestamp(milliseconds: 1_772_409_000_000), user: "ü✓", region: "us-east", feature: "other", device: .bot),
     ]
 

@@ -10,11 +10,16 @@ struct SimulateCommand: Command {
     let arguments = ""
     let options: [OptionSpec] = [
         SeriesOptions.series, OptionSpec("--events", value: "FILE", help: "events to replay as demand (any format ingest reads): each active for its duration at its own or its feature's cost"),
+        OptionSpec("--map", value: "FIELD=COLUMN,...", help: "with --events: which input field feeds each event field (as for ingest)", repeatable: true),
         SeriesOptions.freq, CommonOptions.config,
         OptionSpec("--segments-from", value: "URL", help: "profile store whose segmentation (allocation map) weighs each region's penalty by slo.segment_priorities"),
         OptionSpec("--policy", value: "P,…", help: "policies: all (default) or some of \(Replay.policyNames.joined(separator: ", "))"),
         OptionSpec("--report", value: "DIR", help: "write report.json and report.html here"),
         OptionSpec("--failure-rate", value: "P", help: "share of launches that fail, 0…1 (default 0)"),
+        OptionSpec("--cache-ttl", value: "S", help: "cache replay (events with paths): seconds a cached object stays fresh (default 600)"),
+        OptionSpec("--cache-items", value: "N", help: "cache replay: objects each region's cache holds (default 10000)"),
+        OptionSpec("--warm-every", value: "S", help: "cache replay: seconds between warming rounds (default 300)"),
+        OptionSpec("--warm-rate", value: "R", help: "cache replay: warm fetches per second per region (default 20)"),
         CommonOptions.seed,
     ]
     let discussion = """
@@ -25,30 +30,43 @@ struct SimulateCommand: Command {
     step's value holds for its minutes. Every policy starts from enough ready instances of the
     catalog's first type for the first hour's peak at the target utilisation; the oracle (perfect
     foresight, no headroom) bounds them all.
+
+    When the events carry request paths (access logs), the requests are also replayed through one
+    cache per region (nginx proxy_cache semantics: fresh for the TTL after a fetch, LRU at the
+    item limit) without and with the cache warmer, which knows only the requests before each
+    round; the table gives the hit ratio in the busiest hour and over the whole replay.
     """
     let examples = [
         "prescient simulate --series demand.csv --policy all --report sim",
         "prescient simulate --events pop/events.jsonl --report sim",
+        "prescient simulate --events nasa_19950801.tsv.gz --map user=host,ts=time,path=url --policy HPA,Prescient --report sim",
         "prescient simulate --series demand.csv --policy Prescient,HPA --config prescient.yaml --failure-rate 0.02",
     ]
 
     func run(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let config = try CommonOptions.loadConfig(args, context)
         let trace: DemandTrace
+        var requests: [(CacheReplay.Request, String)] = []
         if let path = args.value("--events") {
-            trace = try Self.traceFromEvents(path, config: config, context)
+            var mapping = FieldMapping()
+            if let maps = args.values["--map"] {
+                do { mapping = try FieldMapping(parsing: maps.joined(separator: ",")) } catch { throw UsageError("\(error.reason)") }
+            }
+            (trace, requests) = try Self.traceFromEvents(path, mapping: mapping, config: config, context)
         } else {
             guard args.value("--series") != nil else { throw UsageError("give --series FILE or --events FILE") }
             trace = try Self.traceFromSeries(args)
         }
         let wanted = (args.value("--policy") ?? "all").split(separator: ",").map { String($0.filter { $0 != " " }) }
         var weights: [String: Double] = [:]
+        var segmentOf: [String: Int] = [:]
         if let url = args.value("--segments-from") {
             let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
             guard FileAccess.isReadable(path) else { throw RuntimeError(.io, "--segments-from: \(path): no profile store here") }
             let store = try CommonOptions.openStore(path)
             guard let segmentation = try store.segmentation() else { throw RuntimeError(.badInput, "\(url): no segmentation stored (run 'prescient segments')") }
             weights = segmentation.penaltyWeights(priorities: config.slo.segmentPriorities)
+            try store.forEachProfile { (p) throws(RuntimeError) in if let s = p.segment { segmentOf[p.user] = Int(s) } }
             context.console.err("simulate: penalty weight by region (segment priorities × allocation map): "
                 + weights.sorted { $0.key < $1.key }.map { "\($0.key) \(Formatting.fixed($0.value, 2))" }.joined(separator: ", ") + "\n")
         }
@@ -79,23 +97,53 @@ struct SimulateCommand: Command {
         let table = TextTable.render(header: ["policy", "cost", "vs oracle", "under-prov. min", "cpu", "memory", "network", "actions", "time"],
                                      rows: rows, rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
         context.console.out(table)
+        let cache = try Self.cacheReplay(requests, users: segmentOf, args: args, config: config, context)
         if let dir = args.value("--report") {
             try FileAccess.makeDirectory(dir)
-            try FileAccess.write(SimulationReport.json(outcomes, trace: trace, chartStep: replay.chartStep), to: dir + "/report.json")
-            try FileAccess.write(SimulationReport.html(outcomes, trace: trace, table: table), to: dir + "/report.html")
+            try FileAccess.write(SimulationReport.json(outcomes, trace: trace, chartStep: replay.chartStep, cache: cache), to: dir + "/report.json")
+            try FileAccess.write(SimulationReport.html(outcomes, trace: trace, table: table, cache: cache), to: dir + "/report.html")
             context.console.err("simulate: report in \(dir)/report.html and \(dir)/report.json\n")
         }
         return .success
     }
 
-    static func traceFromEvents(_ path: String, config: PrescientConfig, _ context: CommandContext) throws -> DemandTrace {
-        let sink = DemandTraceSink(config: config)
+    /// The demand trace of an event file, and its requests that carry a path (for the cache replay).
+    static func traceFromEvents(_ path: String, mapping: FieldMapping = FieldMapping(), config: PrescientConfig, _ context: CommandContext) throws -> (DemandTrace, [(CacheReplay.Request, String)]) {
+        let sink = RequestCollector(config: config)
         var options = IngestOptions()
         options.maxRejects = nil
-        let summary = try IngestRunner(config: config, options: options).run(paths: [path], into: sink)
+        options.mapping = mapping
+        let summary = try IngestRunner(config: config, options: options, countries: try CommonOptions.countryLookup(path: nil))
+            .run(paths: [path], into: sink)
         context.console.err("simulate: \(summary.accepted) events → demand per region-minute\(summary.rejected > 0 ? " (\(summary.rejected) rejected)" : "")\n")
-        guard let trace = sink.builder.build() else { throw RuntimeError(.badInput, "\(path): no events to replay") }
-        return trace
+        guard let trace = sink.demand.builder.build() else { throw RuntimeError(.badInput, "\(path): no events to replay") }
+        return (trace, Array(zip(sink.requests, sink.users)))
+    }
+
+    /// Replays the requests with paths through one cache per region without and with warming,
+    /// prints the hit ratios (peak hour and whole replay) and returns them for the report.
+    static func cacheReplay(_ collected: [(CacheReplay.Request, String)], users: [String: Int], args: ParsedArguments, config: PrescientConfig,
+                            _ context: CommandContext) throws -> CacheReplay.Result? {
+        guard !collected.isEmpty else { return nil }
+        var options = CacheReplay.Options()
+        options.ttlSeconds = try args.double("--cache-ttl", default: options.ttlSeconds, range: 1...86_400)
+        options.capacity = Int(try args.double("--cache-items", default: Double(options.capacity), range: 1...10_000_000))
+        options.warmEverySeconds = try args.double("--warm-every", default: options.warmEverySeconds, range: 10...86_400)
+        options.warmRate = try args.double("--warm-rate", default: options.warmRate, range: 0.01...100_000)
+        // Each request counts for its user's segment (one segment without --segments-from).
+        let requests = collected.map { r, user in var r = r; r.segment = users[user] ?? 0; return r }.sorted { $0.millis < $1.millis }
+        guard let r = CacheReplay(regions: config.regionNames, options: options).run(requests) else { return nil }
+        func pct(_ x: Double) -> String { Formatting.fixed(x * 100, 1) + " %" }
+        let hour = r.peakHour.rfc3339
+        var rows: [[String]] = []
+        for (name, o) in [("no warming", r.withoutWarming), ("warming", r.withWarming)] {
+            let cells: [String] = [name, pct(o.peakHitRatio), String(o.peakRequests), pct(o.hitRatio), String(o.requests)]
+            rows.append(cells + [String(o.missFetches), String(o.warmFetches)])
+        }
+        context.console.out("\ncache (one per region: TTL \(Int(options.ttlSeconds)) s, \(options.capacity) items; warming every \(Int(options.warmEverySeconds)) s, ≤ \(Formatting.fixed(options.warmRate, 0))/s; the warmer only knows the past)\n")
+        context.console.out(TextTable.render(header: ["", "hit ratio, peak hour \(hour.prefix(13)):00Z", "requests", "hit ratio, whole replay", "requests", "miss fetches", "warm fetches"],
+                                             rows: rows, rightAligned: [1, 2, 3, 4, 5, 6]))
+        return r
     }
 
     static func traceFromSeries(_ args: ParsedArguments) throws -> DemandTrace {
@@ -115,4 +163,30 @@ struct SimulateCommand: Command {
         guard let trace = DemandTrace.fromSeries(parts) else { throw RuntimeError(.badInput, "\(path): no demand to replay") }
         return trace
     }
+}
+
+/// Feeds the demand trace and keeps every request that carries a path.
+final class RequestCollector: EventSink {
+    let demand: DemandTraceSink
+    let regionIndex: [String: Int]
+    private(set) var requests: [CacheReplay.Request] = []
+    /// The user of each request (segments are assigned once the store is read).
+    private(set) var users: [String] = []
+    init(config: PrescientConfig) {
+        demand = DemandTraceSink(config: config)
+        regionIndex = Dictionary(uniqueKeysWithValues: config.regionNames.enumerated().map { ($1, $0) })
+    }
+    func resumeLine(for source: SourceIdentity) throws(RuntimeError) -> Int { 0 }
+    func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] {
+        for e in events {
+            if let path = e.path, let r = regionIndex[e.region] {
+                requests.append(CacheReplay.Request(millis: e.time.milliseconds, region: r, segment: 0, path: path))
+                users.append(e.user)
+            }
+        }
+        return try demand.write(events)
+    }
+    func commit(through position: SourcePosition?) throws(RuntimeError) {}
+    func finish() throws(RuntimeError) {}
+    func abort() {}
 }

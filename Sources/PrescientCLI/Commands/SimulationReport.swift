@@ -5,7 +5,7 @@ import PrescientRuntime
 /// The files `prescient simulate --report DIR` writes: `report.json` (every figure) and a
 /// self-contained `report.html` (inline SVG, no network).
 enum SimulationReport {
-    static func json(_ outcomes: [Replay.Outcome], trace: DemandTrace, chartStep: Int) -> String {
+    static func json(_ outcomes: [Replay.Outcome], trace: DemandTrace, chartStep: Int, cache: CacheReplay.Result? = nil) -> String {
         var o: [UInt8] = []
         func s(_ x: String) { JSONEscapes.appendQuoted(x, to: &o) }
         func n(_ x: Double) { x.isFinite ? NumberFormatting.appendDecimal(x, fractionDigits: 4, to: &o) : o.append(contentsOf: "null".utf8) }
@@ -51,13 +51,27 @@ enum SimulationReport {
             }
             raw("]}")
         }
-        raw("]}\n")
+        raw("]")
+        if let cache {
+            func outcome(_ c: CacheReplay.Outcome) {
+                raw("{\"hit_ratio\":"); n(c.hitRatio); raw(",\"requests\":\(c.requests),\"peak_hit_ratio\":"); n(c.peakHitRatio)
+                raw(",\"peak_requests\":\(c.peakRequests),\"miss_fetches\":\(c.missFetches),\"warm_fetches\":\(c.warmFetches)}")
+            }
+            raw(",\"cache\":{\"peak_hour\":"); s(cache.peakHour.rfc3339); raw(",\"without_warming\":"); outcome(cache.withoutWarming)
+            raw(",\"with_warming\":"); outcome(cache.withWarming); raw(",\"per_region\":{")
+            for (i, (region, o)) in cache.perRegion.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { raw(",") }
+                s(region); raw(":{\"without_warming\":"); outcome(o[0]); raw(",\"with_warming\":"); outcome(o[1]); raw("}")
+            }
+            raw("}}")
+        }
+        raw("}\n")
         return String(decoding: o, as: UTF8.self)
     }
 
     static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#7f7f7f", "#e377c2", "#bcbd22"]
 
-    static func html(_ outcomes: [Replay.Outcome], trace: DemandTrace, table: String) -> String {
+    static func html(_ outcomes: [Replay.Outcome], trace: DemandTrace, table: String, cache: CacheReplay.Result? = nil) -> String {
         var h = """
         <!doctype html><html><head><meta charset="utf-8"><title>Prescient simulation</title>
         <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h2{margin-top:28px}svg{background:#fafafa;border:1px solid #ddd}
@@ -80,6 +94,14 @@ enum SimulationReport {
             h += "<h3>\(SVGChart.escapeHTML(o.policy)) — \(o.actions.count) actions</h3><table>"
             for d in o.actions.prefix(40) {
                 h += "<tr><td>\(d.time.rfc3339)</td><td>\(SVGChart.escapeHTML(d.region))</td><td>\(d.delta > 0 ? "+" : "")\(d.delta) \(SVGChart.escapeHTML(d.instanceType))</td><td>\(SVGChart.escapeHTML(d.reason))</td></tr>"
+            }
+            h += "</table>"
+        }
+        if let cache {
+            func pct(_ x: Double) -> String { Formatting.fixed(x * 100, 1) + " %" }
+            h += "<h2>Regional caches: hit ratio without and with warming</h2><p>Peak hour \(cache.peakHour.rfc3339). The warmer knows only the requests before each round.</p><table><tr><th></th><th>peak hour</th><th>whole replay</th><th>miss fetches</th><th>warm fetches</th></tr>"
+            for (name, o) in [("no warming", cache.withoutWarming), ("warming", cache.withWarming)] {
+                h += "<tr><td>\(name)</td><td>\(pct(o.peakHitRatio)) of \(o.peakRequests)</td><td>\(pct(o.hitRatio)) of \(o.requests)</td><td>\(o.missFetches)</td><td>\(o.warmFetches)</td></tr>"
             }
             h += "</table>"
         }

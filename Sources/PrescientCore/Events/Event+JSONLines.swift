@@ -1,7 +1,7 @@
 extension Event {
     /// Appends this event as one canonical JSON Lines record (with its trailing newline):
     /// `{"ts":"2026-03-02T08:13:22.125Z","user":…,"region":…,"feature":…,"device":…,"duration_s":…,"bytes":…}`
-    /// plus `cpu_ms`, `mem_mb` and `id` when present. Readable back by `JSONLineParser` with no map.
+    /// plus `cpu_ms`, `mem_mb`, `id` and `path` when present. Readable back by `JSONLineParser` with no map.
     public func appendJSONLine(to out: inout [UInt8]) {
         out.append(contentsOf: #"{"ts":""#.utf8)
         time.appendRFC3339(to: &out)
@@ -28,6 +28,10 @@ extension Event {
         if let id {
             out.append(contentsOf: #","id":"#.utf8)
             JSONEscapes.appendQuoted(id, to: &out)
+        }
+        if let path {
+            out.append(contentsOf: #","path":"#.utf8)
+            JSONEscapes.appendQuoted(path, to: &out)
         }
         out.append(contentsOf: "}\n".utf8)
     }

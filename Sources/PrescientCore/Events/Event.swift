@@ -22,11 +22,14 @@ public struct Event: Sendable, Hashable {
     public var resources: ResourceUsage
     /// An id for idempotent re-delivery, when the source has one.
     public var id: String?
+    /// The request path (with its query), when the source has one: the content asked for, which
+    /// the cache warmer counts.
+    public var path: String?
 
     public init(time: Timestamp, user: String, region: String, feature: String, device: DeviceClass = .unknown,
-                durationSeconds: Double = 0, bytes: Int64 = 0, resources: ResourceUsage = .init(), id: String? = nil) {
+                durationSeconds: Double = 0, bytes: Int64 = 0, resources: ResourceUsage = .init(), id: String? = nil, path: String? = nil) {
         self.time = time; self.user = user; self.region = region; self.feature = feature; self.device = device
-        self.durationSeconds = durationSeconds; self.bytes = bytes; self.resources = resources; self.id = id
+        self.durationSeconds = durationSeconds; self.bytes = bytes; self.resources = resources; self.id = id; self.path = path
     }
 }
 

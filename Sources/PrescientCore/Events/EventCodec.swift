@@ -1,7 +1,7 @@
 /// A compact binary form of an event batch, for the durable event log: per event the time (ms,
 /// zig-zag varint delta from the previous), user, region, feature and id as length-prefixed UTF-8,
-/// the device class, duration (f64), bytes (varint) and the two optional resource figures behind a
-/// presence byte. Version byte first; decoding checks every length against the buffer.
+/// the device class, duration (f64), bytes (varint) and the optional resource figures, id and path
+/// behind a presence byte (bit 8, the path, was added later: older logs simply never set it). Version byte first; decoding checks every length against the buffer.
 public enum EventCodec {
     public static let version: UInt8 = 1
 
@@ -21,11 +21,12 @@ public enum EventCodec {
             out.append(UInt8(DeviceClass.allCases.firstIndex(of: e.device) ?? 0))
             double(e.durationSeconds, &out)
             varint(UInt64(max(0, e.bytes)), &out)
-            let flags: UInt8 = (e.resources.cpuMilliseconds != nil ? 1 : 0) | (e.resources.memoryMiB != nil ? 2 : 0) | (e.id != nil ? 4 : 0)
+            let flags: UInt8 = (e.resources.cpuMilliseconds != nil ? 1 : 0) | (e.resources.memoryMiB != nil ? 2 : 0) | (e.id != nil ? 4 : 0) | (e.path != nil ? 8 : 0)
             out.append(flags)
             if let c = e.resources.cpuMilliseconds { double(c, &out) }
             if let m = e.resources.memoryMiB { double(m, &out) }
             if let id = e.id { string(id, &out) }
+            if let path = e.path { string(path, &out) }
         }
         return out
     }
@@ -49,9 +50,10 @@ public enum EventCodec {
             let cpu = flags & 1 != 0 ? try r.double() : nil
             let memory = flags & 2 != 0 ? try r.double() : nil
             let id = flags & 4 != 0 ? try r.string() : nil
+            let path = flags & 8 != 0 ? try r.string() : nil
             events.append(Event(time: Timestamp(milliseconds: time), user: user, region: region, feature: feature,
                                 device: DeviceClass.allCases[device], durationSeconds: duration, bytes: size,
-                                resources: ResourceUsage(cpuMilliseconds: cpu, memoryMiB: memory), id: id))
+                                resources: ResourceUsage(cpuMilliseconds: cpu, memoryMiB: memory), id: id, path: path))
         }
         guard r.offset == bytes.count else { throw DecodeError(description: "\(bytes.count - r.offset) bytes after the last event") }
         return events

@@ -70,6 +70,9 @@ public struct EventNormalizer: Sendable {
         return .success(Event(time: time, user: user, region: region, feature: feature, device: device,
                               durationSeconds: raw.durationSeconds ?? 0, bytes: raw.bytes ?? 0,
                               resources: ResourceUsage(cpuMilliseconds: raw.cpuMilliseconds, memoryMiB: raw.memoryMiB),
-                              id: raw.id))
+                              id: raw.id, path: raw.path.flatMap { $0.isEmpty || $0.utf8.count > Self.maxPathBytes ? nil : $0 }))
     }
+
+    /// Longer request paths are not kept on the event (they still give the feature).
+    static let maxPathBytes = 2048
 }
