@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "PrescientYAMLTests", dependencies: ["PrescientYAML", "PrescientCore"]),
         .testTarget(name: "PrescientGeoIPTests", dependencies: ["PrescientGeoIP", "PrescientCore"]),
         .testTarget(name: "PrescientSQLiteTests", dependencies: ["PrescientSQLite", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
-        .testTarget(name: "PrescientHTTPTests", dependencies: ["PrescientHTTP", "PrescientRuntime"]),
+        .testTarget(name: "PrescientHTTPTests", dependencies: ["PrescientHTTP", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientHAProxyTests", dependencies: ["PrescientHAProxy", "PrescientHTTP", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientDNSTests", dependencies: ["PrescientDNS", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientServeTests", dependencies: ["PrescientServe", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),

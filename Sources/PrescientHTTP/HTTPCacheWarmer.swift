@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PrescientRuntime
+
+/// Warms a regional HTTP cache (nginx `proxy_cache`, Varnish) by sending `HEAD` for each key
+/// through it: the cache fetches what it does not hold fresh from the origin and stores it (nginx
+/// caches a HEAD as a GET). One keep-alive connection, reopened when the cache closes it; paced
+/// at `ratePerSecond`; nothing started past the deadline. The cache's `X-Cache-Status` (nginx) or
+/// `X-Cache` header tells a HIT from a MISS; 2xx and 3xx count as warmed, anything else fails
+/// with the status.
+public struct HTTPCacheWarmer: CacheWarmer {
+    public let host: String
+    public let port: Int
+    /// Path prefix of the cache's base URL (empty or starting with `/`, no trailing `/`).
+    public let prefix: String
+    public var timeout: Double = 5
+    let monotonic: @Sendable () -> Double
+    let pause: @Sendable (Double) -> Void
+
+    /// `baseURL`: `http://HOST[:PORT][/PREFIX]` (HOST a numeric address or localhost; https is not spoken here).
+    public init(baseURL: String, monotonic: @escaping @Sendable () -> Double = { Self.clock() },
+                pause: @escaping @Sendable (Double) -> Void = { usleep(UInt32(max(0, $0) * 1_000_000)) }) throws(RuntimeError) {
+        guard baseURL.hasPrefix("http://") else { throw RuntimeError(.configuration, "cache '\(baseURL)': only http:// caches can be warmed") }
+        let rest = baseURL.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        var path = String(rest.dropFirst(authority.count))
+        while path.hasSuffix("/") { path.removeLast() }
+        guard let endpoint = HostPort(String(authority), defaultPort: 80) else { throw RuntimeError(.configuration, "cache '\(baseURL)': bad host or port") }
+        host = endpoint.host; port = endpoint.port; prefix = path
+        self.monotonic = monotonic; self.pause = pause
+    }
+
+    public static func clock() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    public func warm(_ keys: [String], ratePerSecond: Double, deadline: Double) -> WarmReport {
+        var report = WarmReport()
+        var connection: Socket?
+        let start = monotonic()
+        for (i, key) in keys.enumerated() {
+            let due = start + Double(i) / max(ratePerSecond, 1e-9)
+            if due >= deadline { report.skipped = keys.count - i; break }
+            let wait = due - monotonic()
+            if wait > 0 { pause(wait) }
+            guard key.hasPrefix("/"), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                report.failed.append((key, "not a request path (must start with / and hold no spaces or control characters)"))
+                continue
+            }
+            do {
+                let (status, cache) = try head(prefix + key, on: &connection)
+                if (200..<400).contains(status) {
+                    if cache?.uppercased().hasPrefix("HIT") == true { report.alreadyCached += 1 } else { report.fetched += 1 }
+                } else {
+                    report.failed.append((key, "HTTP \(status)"))
+                }
+            } catch {
+                connection = nil
+                report.failed.append((key, error.message))
+            }
+        }
+        return report
+    }
+
+    /// One HEAD on the kept connection (a fresh one if it was closed); status and cache status.
+    func head(_ path: String, on connection: inout Socket?) throws(RuntimeError) -> (Int, String?) {
+        for attempt in 0..<2 {
+            if connection == nil { connection = try Socket.connect(host: host, port: port, timeout: timeout) }
+            let c = connection!
+            do throws(RuntimeError) {
+                try c.send("HEAD \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: prescient-warmer\r\nConnection: keep-alive\r\n\r\n")
+                var header: [UInt8] = []
+                while !header.ends(with: [13, 10, 13, 10]) {
+                    // A HEAD answer has no body and one request is in flight: whatever arrives is header.
+                    let part = try c.receive(limit: 4096)
+                    if part.isEmpty { throw RuntimeError(.io, "\(c.peer): closed before the response header") }
+                    header += part
+                    if header.count > 65_536 { throw RuntimeError(.io, "\(c.peer): response header over 64 KB") }
+                }
+                let text = String(decoding: header, as: UTF8.self)
+                let lines = text.split(separator: "\r\n")
+                let parts = lines.first?.split(separator: " ") ?? []
+                guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
+                    throw RuntimeError(.io, "\(c.peer): not an HTTP response: '\(lines.first ?? "")'")
+                }
+                var cache: String?
+                var close = false
+                for line in lines.dropFirst() {
+                    let lower = line.lowercased()
+                    if lower.hasPrefix("x-cache-status:") || lower.hasPrefix("x-cache:") { cache = String(line.split(separator: ":", maxSplits: 1)[1]).trimmingSpaces }
+                    if lower.hasPrefix("connection:") && lower.contains("close") { close = true }
+                }
+                if close { connection = nil }
+                return (status, cache)
+            } catch {
+                connection = nil
+                if attempt == 1 { throw error }
+            }
+        }
+        throw RuntimeError(.invariant, "unreachable")
+    }
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+}
+
+extension String {
+    var trimmingSpaces: String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+}
