@@ -45,12 +45,24 @@ public enum ConfigWriter {
         y += "\nprofiles:\n  half_life_days: \(num(c.profiles.halfLifeDays))\n  churn_after_days: \(num(c.profiles.churnAfterDays))\n"
         y += "  location_half_life_hours: \(num(c.profiles.locationHalfLifeHours))\n"
         y += "\nintegrations:\n"
-        if let h = c.integrations.haproxy { y += "  haproxy: {socket: \(q(h.socket)), map_file: \(q(h.mapFile))}\n" } else { y += "  haproxy: null\n" }
+        if let h = c.integrations.haproxy {
+            y += "  haproxy: {socket: \(q(h.socket)), map_file: \(q(h.mapFile)), backend_prefix: \(q(h.backendPrefix)), "
+                + "weights_backend: \(h.weightsBackend.map(q) ?? "null"), refresh: \(num(h.refreshSeconds))}\n"
+        } else { y += "  haproxy: null\n" }
         if let d = c.integrations.dns {
-            y += "  dns: {server: \(q(d.server)), port: \(d.port), zone: \(q(d.zone)), key_name: \(q(d.keyName)), ttl: \(d.ttl)}\n"
+            y += "  dns:\n    server: \(q(d.server))\n    port: \(d.port)\n    zone: \(q(d.zone))\n    key_name: \(q(d.keyName))\n    ttl: \(d.ttl)\n"
+            if let env = d.keySecretEnv { y += "    key_secret_env: \(q(env))\n" }
+            if d.keySecret != nil { y += "    # key_secret: not shown (a secret); set it again here or use key_secret_env\n" }
+            if !d.addresses.isEmpty {
+                y += "    addresses:\n" + d.addresses.sorted(by: { $0.key < $1.key }).map { "      \(q($0.key)): [\($0.value.map(q).joined(separator: ", "))]\n" }.joined()
+            }
         } else { y += "  dns: null\n" }
         if c.integrations.caches.isEmpty { y += "  caches: {}\n" } else {
             y += "  caches:\n" + c.integrations.caches.sorted(by: { $0.key < $1.key }).map { "    \(q($0.key)): \(q($0.value))\n" }.joined()
+        }
+        do {
+            let w = c.integrations.warming
+            y += "  warming: {interval: \(num(w.intervalSeconds)), rate: \(num(w.ratePerSecond)), items: \(w.items), cache_ttl: \(num(w.cacheTTLSeconds)), half_life_hours: \(num(w.halfLifeHours))}\n"
         }
         let v = c.serve
         y += "\nserve:\n  listen: \(q(v.listen))\n  token: null   # never write a token here; use token_env\n"

@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import PrescientCore
+import PrescientDNS
+import PrescientHAProxy
 import PrescientHTTP
 import PrescientRuntime
 import PrescientServe
@@ -27,6 +29,12 @@ struct ServeCommand: Command {
     serve.token; with neither, writes are refused. serve.protect_reads guards the reads too.
     Every scaling.interval the control loop forecasts each region × resource, plans and actuates
     on the simulated cloud; /v1/plan and the dashboard show what it did and why.
+    With integrations configured it also publishes the routing plan after each step: the user →
+    backend map and region weights to HAProxy's runtime API (integrations.haproxy), the regions'
+    A/AAAA/TXT records to an authoritative DNS server by RFC 2136 + TSIG (integrations.dns, the
+    secret from key_secret_env), and warms each region's HTTP cache (integrations.caches,
+    integrations.warming) with what its users are likely to ask for. Each failure is logged,
+    counted in prescient_actuation_total and retried at the next step.
     """
     let examples = [
         "PRESCIENT_TOKEN=s3cret prescient serve --store sqlite:prescient.db",
@@ -57,9 +65,10 @@ struct ServeCommand: Command {
         let loadStarted = monotonicSeconds()
         try routes.load(from: store)
         log.info("route index loaded", [("users", "\(routes.count)"), ("seconds", Formatting.fixed(monotonicSeconds() - loadStarted, 2))])
+        let actuation = try Self.actuation(config, context, index: routes, metrics: metrics, log: log)
         let ingestor = EventIngestor(sink: sink, decoder: decoder, metrics: metrics,
-                                     limits: .init(maxBatch: config.serve.maxBatch, queue: config.serve.queue), observers: [loop.demand],
-                                     routes: routes)
+                                     limits: .init(maxBatch: config.serve.maxBatch, queue: config.serve.queue),
+                                     observers: [loop.demand] + (actuation.isEmpty ? [] : [actuation.content]), routes: routes)
         let api = ServeAPI(ingestor: ingestor, controller: loop, metrics: metrics, log: log, regions: config.regions,
                            token: token, protectReads: config.serve.protectReads, monotonic: { monotonicSeconds() })
         var options = MicroHTTPServer.Options()
@@ -91,7 +100,9 @@ struct ServeCommand: Command {
         let stopLoop = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             repeat {
-                loop.tick(now: SystemClock().now(), monotonic: { monotonicSeconds() })
+                let now = SystemClock().now()
+                loop.tick(now: now, monotonic: { monotonicSeconds() })
+                if !actuation.isEmpty { actuation.step(plan: loop.routingPlan(), now: now) }
             } while stopLoop.wait(timeout: .now() + interval) == .timedOut
             loopDone.signal()
         }
@@ -105,7 +116,38 @@ struct ServeCommand: Command {
         loopDone.wait()
         do { try ingestor.checkpoint() } catch { log.error("final profile checkpoint failed (the event log keeps the batches)", [("error", error.message)]) }
         withExtendedLifetime(signals) {}
+        withExtendedLifetime(actuation) {}
         log.info("stopped", [("ticks", "\(loop.snapshot().ticks)")])
         return .success
+    }
+
+    /// The actuation targets the configuration names (none: an empty `Actuation`).
+    static func actuation(_ config: PrescientConfig, _ context: CommandContext, index: RouteIndex, metrics: MetricsRegistry,
+                          log: StructuredLog) throws -> Actuation {
+        let i = config.integrations
+        let routes = i.haproxy.map { h in
+            Actuation.Routes(sink: HAProxyRouteSink(runtime: HAProxyRuntime(socketPath: h.socket), mapFile: h.mapFile, weightsBackend: h.weightsBackend),
+                             backendPrefix: h.backendPrefix, refreshSeconds: h.refreshSeconds)
+        }
+        var dns: Actuation.DNS?
+        if let d = i.dns {
+            let secret = d.keySecretEnv.flatMap { context.environment[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? d.keySecret
+            guard let secret else {
+                throw RuntimeError(.configuration, "integrations.dns: no TSIG secret (set $\(d.keySecretEnv ?? "the variable named by key_secret_env") or key_secret)")
+            }
+            guard let key = TSIGKey(name: d.keyName, base64Secret: secret) else {
+                throw RuntimeError(.configuration, "integrations.dns: the TSIG secret of key \(d.keyName) is not base64")
+            }
+            dns = Actuation.DNS(updater: RFC2136Updater(server: d.server, port: d.port, zone: d.zone, key: key),
+                                zone: d.zone, addresses: d.addresses, ttl: UInt32(d.ttl))
+        }
+        var caches: [String: any CacheWarmer] = [:]
+        for (region, url) in i.caches { caches[region] = try HTTPCacheWarmer(baseURL: url) }
+        if routes != nil || dns != nil || !caches.isEmpty {
+            log.info("actuation", [("haproxy", i.haproxy?.socket ?? "off"), ("dns", i.dns.map { "\($0.server):\($0.port) \($0.zone)" } ?? "off"),
+                                   ("caches", caches.keys.sorted().joined(separator: ",").isEmpty ? "off" : caches.keys.sorted().joined(separator: ","))])
+        }
+        return Actuation(routes: routes, dns: dns, caches: caches, warming: i.warming, index: index, metrics: metrics, log: log,
+                         monotonic: { monotonicSeconds() })
     }
 }

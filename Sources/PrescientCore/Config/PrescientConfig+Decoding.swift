@@ -201,29 +201,60 @@ extension PrescientConfig {
 
     static func decodeIntegrations(_ node: ConfigNode, _ d: ConfigDecoder) -> IntegrationsSpec {
         var s = IntegrationsSpec()
-        guard let m = d.mapping(node, "integrations", known: ["haproxy", "dns", "caches"]) else { return s }
-        if let h = m["haproxy"], !h.isNull, let hm = d.mapping(h, "integrations.haproxy", known: ["socket", "map_file"]) {
-            let socket = d.string(hm["socket"], "integrations.haproxy.socket") ?? ""
-            let map = d.string(hm["map_file"], "integrations.haproxy.map_file") ?? ""
-            s.haproxy = HAProxySpec(socket: socket, mapFile: map)
+        guard let m = d.mapping(node, "integrations", known: ["haproxy", "dns", "caches", "warming"]) else { return s }
+        if let h = m["haproxy"], !h.isNull,
+           let hm = d.mapping(h, "integrations.haproxy", known: ["socket", "map_file", "backend_prefix", "weights_backend", "refresh"]) {
+            var spec = HAProxySpec(socket: d.string(hm["socket"], "integrations.haproxy.socket") ?? "",
+                                   mapFile: d.string(hm["map_file"], "integrations.haproxy.map_file") ?? "")
+            spec.backendPrefix = d.string(hm["backend_prefix"], "integrations.haproxy.backend_prefix", default: spec.backendPrefix, nonEmpty: false) ?? spec.backendPrefix
+            spec.weightsBackend = hm["weights_backend"].flatMap { $0.isNull ? nil : d.string($0, "integrations.haproxy.weights_backend") }
+            spec.refreshSeconds = d.double(hm["refresh"], "integrations.haproxy.refresh", default: spec.refreshSeconds, range: 1...86_400, unit: "seconds") ?? spec.refreshSeconds
+            s.haproxy = spec
         }
-        if let n = m["dns"], !n.isNull, let dm = d.mapping(n, "integrations.dns", known: ["server", "port", "zone", "key_name", "key_secret", "ttl"]) {
-            s.dns = DNSSpec(server: d.string(dm["server"], "integrations.dns.server") ?? "",
-                            port: d.int(dm["port"], "integrations.dns.port", default: 53, range: 1...65_535) ?? 53,
-                            zone: d.string(dm["zone"], "integrations.dns.zone") ?? "",
-                            keyName: d.string(dm["key_name"], "integrations.dns.key_name") ?? "",
-                            keySecret: dm["key_secret"].flatMap { d.string($0, "integrations.dns.key_secret", default: "") },
-                            ttl: d.int(dm["ttl"], "integrations.dns.ttl", default: 30, range: 0...86_400) ?? 30)
+        if let n = m["dns"], !n.isNull,
+           let dm = d.mapping(n, "integrations.dns", known: ["server", "port", "zone", "key_name", "key_secret", "key_secret_env", "ttl", "addresses"]) {
+            var spec = DNSSpec(server: d.string(dm["server"], "integrations.dns.server") ?? "",
+                               port: d.int(dm["port"], "integrations.dns.port", default: 53, range: 1...65_535) ?? 53,
+                               zone: d.string(dm["zone"], "integrations.dns.zone") ?? "",
+                               keyName: d.string(dm["key_name"], "integrations.dns.key_name") ?? "",
+                               keySecret: dm["key_secret"].flatMap { d.string($0, "integrations.dns.key_secret", default: "") },
+                               ttl: d.int(dm["ttl"], "integrations.dns.ttl", default: 30, range: 0...86_400) ?? 30)
+            spec.keySecretEnv = dm["key_secret_env"].flatMap { d.string($0, "integrations.dns.key_secret_env") }
+            if spec.keySecret != nil, let b = spec.keySecret, Base64.decode(b) == nil {
+                d.report(dm["key_secret"], "integrations.dns.key_secret", "not base64 (give the secret tsig-keygen printed)")
+            }
+            if spec.keySecret == nil && spec.keySecretEnv == nil {
+                d.report(n, "integrations.dns", "give key_secret or key_secret_env (the TSIG secret, base64)")
+            }
+            if let a = dm["addresses"] {
+                for (region, v) in d.freeMapping(a, "integrations.dns.addresses") {
+                    let list = d.strings(v, "integrations.dns.addresses.\(region)")
+                    for ip in list where IPAddress.v4(ip) == nil && IPAddress.v6(ip) == nil {
+                        d.report(v, "integrations.dns.addresses.\(region)", "'\(ip)' is not an IPv4 or IPv6 address")
+                    }
+                    spec.addresses[region] = list
+                }
+            }
+            s.dns = spec
         }
         if let c = m["caches"] {
             for (region, v) in d.freeMapping(c, "integrations.caches") {
                 if let url = d.string(v, "integrations.caches.\(region)") {
-                    if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                        d.report(v, "integrations.caches.\(region)", "'\(url)' is not an http(s) URL")
+                    if !url.hasPrefix("http://") {
+                        d.report(v, "integrations.caches.\(region)", "'\(url)' is not an http:// URL")
                     }
                     s.caches[region] = url
                 }
             }
+        }
+        if let w = m["warming"], let wm = d.mapping(w, "integrations.warming", known: ["interval", "rate", "items", "cache_ttl", "half_life_hours"]) {
+            var spec = WarmingSpec()
+            spec.intervalSeconds = d.double(wm["interval"], "integrations.warming.interval", default: spec.intervalSeconds, range: 10...86_400, unit: "seconds") ?? spec.intervalSeconds
+            spec.ratePerSecond = d.double(wm["rate"], "integrations.warming.rate", default: spec.ratePerSecond, range: 0.01...100_000, unit: "fetches/s") ?? spec.ratePerSecond
+            spec.items = d.int(wm["items"], "integrations.warming.items", default: spec.items, range: 1...10_000_000) ?? spec.items
+            spec.cacheTTLSeconds = d.double(wm["cache_ttl"], "integrations.warming.cache_ttl", default: spec.cacheTTLSeconds, range: 1...86_400, unit: "seconds") ?? spec.cacheTTLSeconds
+            spec.halfLifeHours = d.double(wm["half_life_hours"], "integrations.warming.half_life_hours", default: spec.halfLifeHours, range: 0.1...8760, unit: "hours") ?? spec.halfLifeHours
+            s.warming = spec
         }
         return s
     }
@@ -267,6 +298,9 @@ extension PrescientConfig {
         }
         if let r = c.ingest.defaultRegion, !names.contains(r) {
             d.report(top["ingest"], "ingest.default_region", "unknown region '\(r)' (regions: \(c.regionNames.joined(separator: ", ")))")
+        }
+        for r in (c.integrations.dns?.addresses.keys.sorted() ?? []) where !names.contains(r) {
+            d.report(top["integrations"], "integrations.dns.addresses.\(r)", "unknown region '\(r)'")
         }
         for r in c.integrations.caches.keys.sorted() where !names.contains(r) {
             d.report(top["integrations"], "integrations.caches.\(r)", "unknown region '\(r)'")
