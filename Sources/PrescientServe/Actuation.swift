@@ -11,7 +11,7 @@ import Synchronization
 /// failed round is logged, counted in `prescient_actuation_total{target,outcome}` and retried at
 /// the next step; it never stops the loop or the other targets.
 ///
-/// - Routes: the whole user → backend map when the plan's shares changed, after a failure, or
+/// - Routes: the whole user → backend map when the plan's shares or weights changed, after a failure, or
 ///   every `refreshSeconds` (new users get routes; a restarted load balancer is refilled).
 /// - DNS: the RRsets of `RegionRecords` that changed since the last accepted update.
 /// - Warming: every `warming.intervalSeconds`, each cache's `WarmPlan` from the content the
@@ -125,7 +125,7 @@ public final class Actuation: Sendable {
 
     func publishRoutes(_ plan: RoutingPlan, _ routes: Routes) throws(RuntimeError) {
         let state = routeState.withLock { $0 }
-        let changed = state.published.map { $0.shares != plan.shares } ?? true
+        let changed = state.published.map { $0.shares != plan.shares || $0.weights() != plan.weights() } ?? true
         guard changed || state.failed || monotonic() - state.at >= routes.refreshSeconds else { return }
         let table = RouteTable.make(plan: plan, users: index.homes(), backendPrefix: routes.backendPrefix)
         do {

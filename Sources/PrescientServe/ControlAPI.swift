@@ -38,18 +38,29 @@ enum ControlAPI {
     }
 
     /// `GET /v1/plan`: per region the fleet and the last plan's figures and reason; the latest decisions.
-    static func plan(_ s: ControlLoop.Snapshot, config: PrescientConfig) -> HTTPResponse {
+    static func plan(_ s: ControlLoop.Snapshot, routing: RoutingPlan, config: PrescientConfig) -> HTTPResponse {
         var out: [UInt8] = []
         func str(_ x: String) { JSONEscapes.appendQuoted(x, to: &out) }
         func raw(_ x: String) { out.append(contentsOf: x.utf8) }
         raw("{\"ticks\":\(s.ticks),\"last_tick\":"); if let t = s.lastTick { str(t.rfc3339) } else { raw("null") }
         raw(",\"cost\":"); NumberFormatting.appendDecimal(s.cost, fractionDigits: 4, to: &out)
         raw(",\"regions\":[")
+        let weights = routing.weights()
         for (i, region) in config.regionNames.enumerated() {
             if i > 0 { raw(",") }
             let fleet = s.fleets[region] ?? RegionFleet()
             raw("{\"region\":"); str(region)
             raw(",\"ready\":\(fleet.ready),\"planned\":\(fleet.count)")
+            if let r = routing.regions.firstIndex(of: region) {
+                raw(",\"routing\":{\"weight\":\(weights[r]),\"served_from\":{")
+                var first = true
+                for (t, share) in routing.shares[r].enumerated() where share > 0 {
+                    if !first { raw(",") }
+                    first = false
+                    str(routing.regions[t]); raw(":"); NumberFormatting.appendDecimal(share, fractionDigits: 4, to: &out)
+                }
+                raw("},\"reason\":"); str(routing.reasons[r]); raw("}")
+            }
             if let p = s.plans[region] {
                 raw(",\"quantile\":"); NumberFormatting.appendDecimal(p.quantile, fractionDigits: 3, to: &out)
                 raw(",\"trusted\":\(p.trusted),\"hold\":"); if let h = p.hold { str(h) } else { raw("null") }

@@ -24,6 +24,8 @@ public final class ControlLoop: Controller {
         var trace: DemandTrace?
         /// Per region: (minute, ready CPU in vCPU) after each tick, the last two days.
         var capacity: [String: [(minute: Int, vcpu: Double)]] = [:]
+        /// Events added to hours the forecasts were fitted on (a backfill): refit at the next tick.
+        var backfilled = 0
     }
 
     /// One region's hourly forecast per resource, from the last tick (forecast units: vCPU, GiB, Mbit/s).
@@ -66,7 +68,15 @@ public final class ControlLoop: Controller {
     /// The sink the ingestor feeds applied events to.
     public var demand: any EventSink { DemandFeed(loop: self) }
 
-    func add(_ events: [Event]) { state.withLock { s in for e in events { s.builder.add(e) } } }
+    func add(_ events: [Event]) {
+        state.withLock { s in
+            let fitted = s.forecasts.values.first?.start.milliseconds ?? Int64.min
+            for e in events {
+                s.builder.add(e)
+                if e.time.milliseconds < fitted { s.backfilled += 1 }
+            }
+        }
+    }
 
     /// One control step at `now` (called every `scaling.interval` by `serve`; tests call it directly).
     public func tick(now: Timestamp, monotonic: () -> Double) {
@@ -98,13 +108,15 @@ public final class ControlLoop: Controller {
                 }
                 metrics.set("prescient_instances", [("region", trace.regions[r]), ("state", "ready")], Double(fleet.ready))
                 metrics.set("prescient_instances", [("region", trace.regions[r]), ("state", "planned")], Double(fleet.count))
-                // The hourly forecast changes only when an hour completes: refit then, not every tick.
-                if s.forecasts[trace.regions[r]]?.start != trace.time(minute / 60 * 60) {
+                // The hourly forecast changes only when an hour completes or events arrive for the
+                // hours it was fitted on: refit then, not every tick.
+                if s.backfilled > 0 || s.forecasts[trace.regions[r]]?.start != trace.time(minute / 60 * 60) {
                     s.forecasts[trace.regions[r]] = forecast(trace, region: r, minute: minute)
                 }
                 s.capacity[trace.regions[r], default: []].append((minute, fleet.capacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit))
                 if s.capacity[trace.regions[r]]!.count > 2 * 2880 { s.capacity[trace.regions[r]]!.removeFirst(2880) }
             }
+            s.backfilled = 0
             s.decisions = Array(s.decisions.suffix(500))
             // Regions without a forecast yet count as exactly full: they neither send nor take users.
             let capacity = config.regions.indices.map { s.cloud.fleets[$0].plannedCapacity(.cpu, catalog: config.instanceTypes) / Resource.cpu.perForecastUnit }
@@ -185,7 +197,7 @@ public final class ControlLoop: Controller {
     public func answer(_ request: HTTPRequest) -> HTTPResponse? {
         switch request.path {
         case "/v1/forecast": return ControlAPI.forecast(request, snapshot(), config: config)
-        case "/v1/plan": return ControlAPI.plan(snapshot(), config: config)
+        case "/v1/plan": return ControlAPI.plan(snapshot(), routing: routingPlan(), config: config)
         case "/": return Dashboard.page(snapshot(), config: config)
         default: return nil
         }

@@ -45,3 +45,19 @@ import Testing
         #expect(loop.routingPlan().capacity.allSatisfy { $0 > 0 })
     }
 }
+
+extension ControlLoopTests {
+    @Test func eventsArrivingForFittedHoursRefitTheForecastAtTheNextTick() throws {
+        let log = StructuredLog(format: .json, minimum: .error, now: { Self.start }, write: { _ in })
+        let now = Self.start.adding(seconds: 3 * 86_400 + 300)
+        let loop = ControlLoop(config: .default, start: now, metrics: MetricsRegistry(), log: log)
+        loop.tick(now: now, monotonic: { 0 })
+        func p90() -> Double? { loop.snapshot().forecasts["eu-west"]?.p90[.cpu]?.first }
+        #expect(p90() == 0)
+        _ = try loop.demand.write(Self.events())
+        loop.tick(now: now.adding(seconds: 60), monotonic: { 0 })
+        #expect((p90() ?? 0) > 0.3)
+        // The routing plan follows: eu-west now carries all of the demand, so the weights tell.
+        #expect(loop.routingPlan().weights()[1] == 256 && loop.routingPlan().weights()[0] == 0)
+    }
+}

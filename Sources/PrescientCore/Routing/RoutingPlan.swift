@@ -143,10 +143,12 @@ public struct RoutingPlan: Sendable, Equatable {
 
     /// Load-balancer weights per region (config order), 1…256: proportional to the demand the plan
     /// sends to each region, Σ_r D_r × shares[r][t], the largest at 256; 0 for a region the plan
-    /// sends nothing to. Equal weights before any forecast.
+    /// sends nothing to. With no demand forecast anywhere, proportional to planned capacity; with
+    /// neither, all 1.
     public func weights() -> [Int] {
         let n = regions.count
-        let load = (0..<n).map { t in (0..<n).reduce(0.0) { $0 + demand[$1] * shares[$1][t] } }
+        var load = (0..<n).map { t in (0..<n).reduce(0.0) { $0 + demand[$1] * shares[$1][t] } }
+        if load.allSatisfy({ $0 <= 0 }) { load = capacity }
         guard let top = load.max(), top > 0 else { return Array(repeating: 1, count: n) }
         return load.map { $0 <= 0 ? 0 : max(1, Int(($0 / top * 256).rounded())) }
     }
