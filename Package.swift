@@ -48,7 +48,7 @@ let package = Package(
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [
-            "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientSim", "PrescientTestKit",
+            "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientSim", "PrescientTestKit", "PrescientHAProxy", "PrescientDNS",
         ]),
 
         .testTarget(name: "PrescientCoreTests", dependencies: ["PrescientCore", "PrescientTestKit"]),

@@ -19,7 +19,7 @@ public struct HTTPCacheWarmer: CacheWarmer {
     let pause: @Sendable (Double) -> Void
 
     /// `baseURL`: `http://HOST[:PORT][/PREFIX]` (HOST a numeric address or localhost; https is not spoken here).
-    public init(baseURL: String, monotonic: @escaping @Sendable () -> Double = { Self.clock() },
+    public init(baseURL: String, monotonic: @escaping @Sendable () -> Double = { monotonicSeconds() },
                 pause: @escaping @Sendable (Double) -> Void = { usleep(UInt32(max(0, $0) * 1_000_000)) }) throws(RuntimeError) {
         guard baseURL.hasPrefix("http://") else { throw RuntimeError(.configuration, "cache '\(baseURL)': only http:// caches can be warmed") }
         let rest = baseURL.dropFirst("http://".count)
@@ -29,12 +29,6 @@ public struct HTTPCacheWarmer: CacheWarmer {
         guard let endpoint = HostPort(String(authority), defaultPort: 80) else { throw RuntimeError(.configuration, "cache '\(baseURL)': bad host or port") }
         host = endpoint.host; port = endpoint.port; prefix = path
         self.monotonic = monotonic; self.pause = pause
-    }
-
-    public static func clock() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     public func warm(_ keys: [String], ratePerSecond: Double, deadline: Double) -> WarmReport {

@@ -9,7 +9,7 @@ import PrescientSim
 HugePages.reexecWithHugePagesIfNeeded() // as the product runs (see HugePages)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "replay", "serve-load", "all"]
+let known = ["parse", "generate", "profiles", "ingest", "segment-quality", "forecast-check", "forecast-data", "forecast-speed", "lstm", "scenario", "replay", "serve-load", "actuation", "all"]
 guard known.contains(which) else {
     FileHandle.standardError.write("usage: prescient-bench [\(known.joined(separator: "|"))] [--events N] [--users N]\n".data(using: .utf8)!)
     exit(64)
@@ -58,6 +58,7 @@ if which == "scenario" || which == "all" {
                           anchors: arguments.firstIndex(of: "--anchors").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil },
                           verbose: arguments.contains("--hourly"))
 }
+if which == "actuation" || which == "all" { ActuationBenchmark.run(users: option("--users", 1_000_000)) }
 if which == "replay" || which == "all" { ReplayBenchmark.run(users: option("--users", 20_000), days: option("--days", 28)) }
 if which == "forecast-data" {
     let dir = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ".build/forecast-bench"

@@ -70,3 +70,22 @@ import Testing
         #expect(sim.status == 0 && sim.err.contains(" events → demand per region-minute"))
     }
 }
+
+extension SimulateCommandTests {
+    /// An access log's paths are replayed through the regional caches without and with warming.
+    @Test func requestPathsAreReplayedThroughTheCachesWithAndWithoutWarming() throws {
+        let log = TestFiles.sharedDataFile("semicomplete-apache-2015-05/apache_logs.gz")
+        let dir = TestFiles.scratchDirectory("simulate-cache") + "/report"
+        let r = prescient("simulate", "--events", log, "--policy", "HPA", "--report", dir, "--warm-rate", "5")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("warming every 300 s, ≤ 5/s"))
+        let json = try JSONSerialization.jsonObject(with: try #require(FileManager.default.contents(atPath: dir + "/report.json"))) as? [String: Any]
+        let cache = try #require(json?["cache"] as? [String: Any])
+        let without = try #require(cache["without_warming"] as? [String: Any]), with = try #require(cache["with_warming"] as? [String: Any])
+        #expect(without["requests"] as? Int == with["requests"] as? Int)
+        #expect((without["warm_fetches"] as? Int) == 0 && (with["warm_fetches"] as? Int ?? 0) > 0)
+        #expect((with["hit_ratio"] as? Double ?? 0) >= (without["hit_ratio"] as? Double ?? 1))
+        #expect(TestFiles.read(dir + "/report.html").contains("Regional caches: hit ratio without and with warming"))
+        #expect(prescient("simulate", "--events", log, "--warm-rate", "0").status == 64)
+    }
+}

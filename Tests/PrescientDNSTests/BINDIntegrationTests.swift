@@ -14,60 +14,22 @@ import Testing
 
     final class Fixture {
         let dir: String, port: Int
-        let named: RealServer
+        let bind: BINDServer
         let key = TSIGKey(name: "prescient-key", base64Secret: BINDIntegrationTests.secret)!
 
         init() throws {
             dir = TestFiles.scratchDirectory("bind")
             port = RealServer.freePort(offset: 5)
-            let conf = """
-            key "prescient-key" { algorithm hmac-sha256; secret "\(BINDIntegrationTests.secret)"; };
-            key "other-key" { algorithm hmac-sha256; secret "\(BINDIntegrationTests.otherSecret)"; };
-            options {
-                directory "\(dir)";
-                listen-on port \(port) { 127.0.0.1; };
-                listen-on-v6 { none; };
-                pid-file "\(dir)/named.pid";
-                recursion no;
-                dnssec-validation no;
-            };
-            controls { };
-            zone "prescient.test" {
-                type primary;
-                file "\(dir)/prescient.test.db";
-                update-policy { grant prescient-key zonesub ANY; };
-            };
-            """
-            let zone = """
-            $TTL 60
-            @ IN SOA ns.prescient.test. admin.prescient.test. 1 3600 600 86400 60
-            @ IN NS ns.prescient.test.
-            ns IN A 127.0.0.1
-            eu-west IN A 192.0.2.99
-
-            """
-            try conf.write(toFile: dir + "/named.conf", atomically: true, encoding: .utf8)
-            try zone.write(toFile: dir + "/prescient.test.db", atomically: true, encoding: .utf8)
-            named = try RealServer("named", executable: "/usr/sbin/named", arguments: ["-c", dir + "/named.conf", "-g", "-n", "1"], log: dir + "/named.log")
-            let port = self.port
-            try named.waitUntil("answering") { RealServer.accepts(port) && (try? Self.dig(port, "ns.prescient.test", "A")) == ["127.0.0.1"] }
+            bind = try BINDServer(dir: dir, port: port, secret: BINDIntegrationTests.secret, otherSecret: BINDIntegrationTests.otherSecret)
         }
 
         func updater(_ key: TSIGKey? = nil) -> RFC2136Updater {
             RFC2136Updater(server: "127.0.0.1", port: port, zone: "prescient.test", key: key ?? self.key)
         }
 
-        static func dig(_ port: Int, _ name: String, _ type: String, tcp: Bool = false) throws -> [String] {
-            let out = try RealServer.run("/usr/bin/dig", ["@127.0.0.1", "-p", "\(port)", "+short", "+time=2", "+tries=1"] + (tcp ? ["+tcp"] : []) + [name, type])
-            return out.output.split(separator: "\n").map(String.init).sorted()
-        }
+        func dig(_ name: String, _ type: String) throws -> [String] { try bind.dig(name, type) }
 
-        func dig(_ name: String, _ type: String) throws -> [String] { try Self.dig(port, name, type) }
-
-        deinit {
-            named.stop()
-            try? FileManager.default.removeItem(atPath: dir)
-        }
+        deinit { try? FileManager.default.removeItem(atPath: dir) }
     }
 
     @Test func replacedRecordsAreServedAtOnce() throws {
@@ -95,7 +57,7 @@ import Testing
         let sets = [DNSRRset(name: "big.prescient.test.", type: .a, ttl: 30, values: many)]
         #expect(try sets.flatMap { try $0.replacement() }.count * 30 > 512)
         try f.updater().replace(sets)
-        #expect(try Fixture.dig(f.port, "big.prescient.test", "A", tcp: true).count == 60)
+        #expect(try f.bind.dig("big.prescient.test", "A", tcp: true).count == 60)
     }
 
     @Test func aWrongSecretAnUnknownKeyAndAnUngrantedKeyAreRefusedByNameAndChangeNothing() throws {

@@ -20,62 +20,26 @@ import Testing
     final class Fixture {
         let dir: String, port: Int, mapFile: String
         let backends: [MicroHTTPServer]
-        var haproxy: RealServer
+        let haproxy: HAProxyServer
         let runtime: HAProxyRuntime
         let sink: HAProxyRouteSink
-        let config: String
         let regions = PrescientConfig.default.regions
 
         init() throws {
             dir = TestFiles.scratchDirectory("haproxy")
             port = RealServer.freePort(offset: 3)
             mapFile = dir + "/users.map"
-            try "".write(toFile: mapFile, atomically: true, encoding: .utf8)
             backends = try regions.map { r in
                 let s = MicroHTTPServer(handler: Named(r.name))
                 try s.start()
                 return s
             }
-            var cfg = """
-            global
-                stats socket \(dir)/admin.sock mode 600 level admin
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
-            frontend fe
-                bind 127.0.0.1:\(port)
-                use_backend %[req.hdr(X-User),map(\(mapFile),be_default)]
-            backend be_default
-                http-request return status 200 content-type text/plain string default
-            backend pool
-                balance roundrobin
-            backend weights
-                balance roundrobin
-
-            """
-            for (r, b) in zip(regions, backends) { cfg += "    server \(r.name) 127.0.0.1:\(b.port) weight 1\n" }
-            for (r, b) in zip(regions, backends) { cfg += "backend region-\(r.name)\n    server s1 127.0.0.1:\(b.port)\n" }
-            config = dir + "/haproxy.cfg"
-            try cfg.write(toFile: config, atomically: true, encoding: .utf8)
-            runtime = HAProxyRuntime(socketPath: dir + "/admin.sock")
+            haproxy = try HAProxyServer(dir: dir, port: port, mapFile: mapFile, backends: zip(regions, backends).map { ($0.name, Int($1.port)) })
+            runtime = HAProxyRuntime(socketPath: haproxy.socket)
             sink = HAProxyRouteSink(runtime: runtime, mapFile: mapFile, weightsBackend: "weights")
-            haproxy = try Self.start(config: config, dir: dir, port: port)
         }
 
-        static func start(config: String, dir: String, port: Int) throws -> RealServer {
-            let check = try RealServer.run("/usr/sbin/haproxy", ["-c", "-q", "-f", config])
-            guard check.status == 0 else { throw TestFailure("haproxy -c: \(check.output)") }
-            let h = try RealServer("haproxy", executable: "/usr/sbin/haproxy", arguments: ["-db", "-f", config], log: dir + "/haproxy.log")
-            try h.waitUntil("listening") { RealServer.accepts(port) && FileManager.default.fileExists(atPath: dir + "/admin.sock") }
-            return h
-        }
-
-        func restart() throws {
-            haproxy.stop(signal: SIGUSR1)
-            haproxy = try Self.start(config: config, dir: dir, port: port)
-        }
+        func restart() throws { try haproxy.restart() }
 
         /// The body of a request through HAProxy carrying `X-User: user`.
         func landing(_ user: String, path: String = "/") throws -> String {
@@ -83,7 +47,6 @@ import Testing
         }
 
         deinit {
-            haproxy.stop(signal: SIGUSR1)
             backends.forEach { $0.stop() }
             try? FileManager.default.removeItem(atPath: dir)
         }
