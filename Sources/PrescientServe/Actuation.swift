@@ -73,7 +73,7 @@ public final class Actuation: Sendable {
     public var isEmpty: Bool { routes == nil && dns == nil && caches.isEmpty }
 
     /// The sink the ingestor feeds applied events to (request paths → content popularity).
-    public var content: any EventSink { ContentFeed(actuation: self) }
+    public var content: any EventSink { ObservingEventSink { [self] in record($0) } }
 
     func record(_ events: [Event]) {
         let withPaths = events.filter { $0.path != nil }
@@ -168,15 +168,4 @@ public final class Actuation: Sendable {
         }
         if !failures.isEmpty { throw RuntimeError(.io, failures.joined(separator: "; ")) }
     }
-}
-
-/// Feeds applied events to the content counts of the warmer.
-final class ContentFeed: EventSink {
-    let actuation: Actuation
-    init(actuation: Actuation) { self.actuation = actuation }
-    func resumeLine(for source: SourceIdentity) throws(RuntimeError) -> Int { 0 }
-    func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] { actuation.record(events); return [] }
-    func commit(through position: SourcePosition?) throws(RuntimeError) {}
-    func finish() throws(RuntimeError) {}
-    func abort() {}
 }

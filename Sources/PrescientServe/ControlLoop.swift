@@ -66,7 +66,7 @@ public final class ControlLoop: Controller {
     }
 
     /// The sink the ingestor feeds applied events to.
-    public var demand: any EventSink { DemandFeed(loop: self) }
+    public var demand: any EventSink { ObservingEventSink { [self] in add($0) } }
 
     func add(_ events: [Event]) {
         state.withLock { s in
@@ -202,15 +202,4 @@ public final class ControlLoop: Controller {
         default: return nil
         }
     }
-}
-
-/// Feeds applied events to the loop's demand.
-final class DemandFeed: EventSink {
-    let loop: ControlLoop
-    init(loop: ControlLoop) { self.loop = loop }
-    func resumeLine(for source: SourceIdentity) throws(RuntimeError) -> Int { 0 }
-    func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] { loop.add(events); return [] }
-    func commit(through position: SourcePosition?) throws(RuntimeError) {}
-    func finish() throws(RuntimeError) {}
-    func abort() {}
 }

@@ -16,10 +16,10 @@ struct SimulateCommand: Command {
         OptionSpec("--policy", value: "P,…", help: "policies: all (default) or some of \(Replay.policyNames.joined(separator: ", "))"),
         OptionSpec("--report", value: "DIR", help: "write report.json and report.html here"),
         OptionSpec("--failure-rate", value: "P", help: "share of launches that fail, 0…1 (default 0)"),
-        OptionSpec("--cache-ttl", value: "S", help: "cache replay (events with paths): seconds a cached object stays fresh (default 600)"),
+        OptionSpec("--cache-ttl", value: "S", help: "cache replay (events with paths): seconds a cached object stays fresh (default integrations.warming.cache_ttl, 600)"),
         OptionSpec("--cache-items", value: "N", help: "cache replay: objects each region's cache holds (default 10000)"),
-        OptionSpec("--warm-every", value: "S", help: "cache replay: seconds between warming rounds (default 300)"),
-        OptionSpec("--warm-rate", value: "R", help: "cache replay: warm fetches per second per region (default 20)"),
+        OptionSpec("--warm-every", value: "S", help: "cache replay: seconds between warming rounds (default integrations.warming.interval, 300)"),
+        OptionSpec("--warm-rate", value: "R", help: "cache replay: warm fetches per second per region (default integrations.warming.rate, 20)"),
         CommonOptions.seed,
     ]
     let discussion = """
@@ -126,10 +126,11 @@ struct SimulateCommand: Command {
                             _ context: CommandContext) throws -> CacheReplay.Result? {
         guard !collected.isEmpty else { return nil }
         var options = CacheReplay.Options()
-        options.ttlSeconds = try args.double("--cache-ttl", default: options.ttlSeconds, range: 1...86_400)
+        options.warming = config.integrations.warming
+        options.warming.cacheTTLSeconds = try args.double("--cache-ttl", default: options.warming.cacheTTLSeconds, range: 1...86_400)
         options.capacity = Int(try args.double("--cache-items", default: Double(options.capacity), range: 1...10_000_000))
-        options.warmEverySeconds = try args.double("--warm-every", default: options.warmEverySeconds, range: 10...86_400)
-        options.warmRate = try args.double("--warm-rate", default: options.warmRate, range: 0.01...100_000)
+        options.warming.intervalSeconds = try args.double("--warm-every", default: options.warming.intervalSeconds, range: 10...86_400)
+        options.warming.ratePerSecond = try args.double("--warm-rate", default: options.warming.ratePerSecond, range: 0.01...100_000)
         // Each request counts for its user's segment (one segment without --segments-from).
         let requests = collected.map { r, user in var r = r; r.segment = users[user] ?? 0; return r }.sorted { $0.millis < $1.millis }
         guard let r = CacheReplay(regions: config.regionNames, options: options).run(requests) else { return nil }
@@ -140,7 +141,8 @@ struct SimulateCommand: Command {
             let cells: [String] = [name, pct(o.peakHitRatio), String(o.peakRequests), pct(o.hitRatio), String(o.requests)]
             rows.append(cells + [String(o.missFetches), String(o.warmFetches)])
         }
-        context.console.out("\ncache (one per region: TTL \(Int(options.ttlSeconds)) s, \(options.capacity) items; warming every \(Int(options.warmEverySeconds)) s, ≤ \(Formatting.fixed(options.warmRate, 0))/s; the warmer only knows the past)\n")
+        let w = options.warming
+        context.console.out("\ncache (one per region: TTL \(Int(w.cacheTTLSeconds)) s, \(options.capacity) items; warming every \(Int(w.intervalSeconds)) s, ≤ \(Formatting.fixed(w.ratePerSecond, 0))/s; the warmer only knows the past)\n")
         context.console.out(TextTable.render(header: ["", "hit ratio, peak hour \(hour.prefix(13)):00Z", "requests", "hit ratio, whole replay", "requests", "miss fetches", "warm fetches"],
                                              rows: rows, rightAligned: [1, 2, 3, 4, 5, 6]))
         return r

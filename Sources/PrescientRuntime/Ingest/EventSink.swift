@@ -60,6 +60,18 @@ public final class DiscardingEventSink: EventSink {
 }
 
 /// Turns events into per-region, per-minute demand (`DemandTraceBuilder`), for replays.
+/// Hands every applied batch to a closure (an observer of what the real sink applied: the
+/// control loop's demand, the warmer's content counts); keeps no position of its own.
+public final class ObservingEventSink: EventSink {
+    let observe: ([Event]) -> Void
+    public init(_ observe: @escaping ([Event]) -> Void) { self.observe = observe }
+    public func resumeLine(for source: SourceIdentity) throws(RuntimeError) -> Int { 0 }
+    public func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] { observe(events); return [] }
+    public func commit(through position: SourcePosition?) throws(RuntimeError) {}
+    public func finish() throws(RuntimeError) {}
+    public func abort() {}
+}
+
 public final class DemandTraceSink: EventSink {
     public private(set) var builder: DemandTraceBuilder
     public init(config: PrescientConfig) { builder = DemandTraceBuilder(config: config) }

@@ -17,14 +17,13 @@ public struct CacheReplay: Sendable {
     }
 
     public struct Options: Sendable {
-        public var ttlSeconds = 600.0
+        /// Objects each region's cache holds.
         public var capacity = 10_000
-        public var warmEverySeconds = 300.0
-        /// Warm fetches per second per region.
-        public var warmRate = 20.0
+        /// The warmer's rounds (interval, rate, cache TTL, popularity half-life); `items` is
+        /// ignored: a round may fill `warmShare` of the cache.
+        public var warming = WarmingSpec()
         /// Share of the cache the warmer may fill each round.
         public var warmShare = 0.5
-        public var halfLifeHours = 72.0
         public init() {}
     }
 
@@ -55,19 +54,19 @@ public struct CacheReplay: Sendable {
         for r in requests { perHour[r.millis / 3_600_000, default: 0] += 1 }
         let peak = perHour.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
         let n = regions.count
-        var cold = (0..<n).map { _ in RegionCache(ttlSeconds: options.ttlSeconds, capacity: options.capacity) }
+        var cold = (0..<n).map { _ in RegionCache(ttlSeconds: options.warming.cacheTTLSeconds, capacity: options.capacity) }
         var warm = cold
-        var popularity = ContentPopularity(halfLifeHours: options.halfLifeHours, slotSeconds: options.ttlSeconds)
+        var popularity = ContentPopularity(halfLifeHours: options.warming.halfLifeHours, slotSeconds: options.warming.cacheTTLSeconds)
         var outcomes = [[Outcome]](repeating: [Outcome](repeating: Outcome(requests: 0, hits: 0, peakRequests: 0, peakHits: 0, missFetches: 0, warmFetches: 0), count: 2), count: n)
-        let step = Int64(options.warmEverySeconds * 1000)
+        let step = Int64(options.warming.intervalSeconds * 1000)
         var nextTick = first.millis - first.millis % step + step
         for r in requests {
             while r.millis >= nextTick {
                 let now = Timestamp(milliseconds: nextTick)
                 for (i, region) in regions.enumerated() {
                     let plan = WarmPlan.make(popularity: popularity, region: region, now: now,
-                                             cacheTTLSeconds: options.ttlSeconds, maxItems: Int(Double(options.capacity) * options.warmShare),
-                                             ratePerSecond: options.warmRate, secondsToDeadline: options.warmEverySeconds)
+                                             cacheTTLSeconds: options.warming.cacheTTLSeconds, maxItems: Int(Double(options.capacity) * options.warmShare),
+                                             ratePerSecond: options.warming.ratePerSecond, secondsToDeadline: options.warming.intervalSeconds)
                     for item in plan.items where warm[i].warm(item.key, now: nextTick) { outcomes[i][1].warmFetches += 1}
                 }
                 nextTick += step
