@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "PrescientHTTP", dependencies: ["PrescientRuntime", "CMicroHTTPD"]),
         .target(name: "PrescientHAProxy", dependencies: ["PrescientCore", "PrescientRuntime"]),
         .target(name: "PrescientDNS", dependencies: ["PrescientCore", "PrescientRuntime", "CCrypto"]),
+        .target(name: "PrescientRedis", dependencies: ["PrescientCore", "PrescientRuntime"]),
         // `prescient serve`: the HTTP API, the control loop, metrics.
         .target(name: "PrescientServe", dependencies: ["PrescientCore", "PrescientRuntime", "PrescientSim"]),
         // Synthetic population and (later) the simulated cloud.
@@ -44,7 +45,7 @@ let package = Package(
         // Commands: argument parsing and wiring only.
         .target(name: "PrescientCLI", dependencies: [
             "PrescientCore", "PrescientRuntime", "PrescientYAML", "PrescientGeoIP", "PrescientSQLite", "PrescientSim",
-            "PrescientHTTP", "PrescientServe", "PrescientHAProxy", "PrescientDNS",
+            "PrescientHTTP", "PrescientServe", "PrescientHAProxy", "PrescientDNS", "PrescientRedis",
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(name: "PrescientHTTPTests", dependencies: ["PrescientHTTP", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientHAProxyTests", dependencies: ["PrescientHAProxy", "PrescientHTTP", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientDNSTests", dependencies: ["PrescientDNS", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
+        .testTarget(name: "PrescientRedisTests", dependencies: ["PrescientRedis", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientServeTests", dependencies: ["PrescientServe", "PrescientCore", "PrescientRuntime", "PrescientTestKit"]),
         .testTarget(name: "PrescientSimTests", dependencies: ["PrescientSim", "PrescientCore", "PrescientTestKit"]),
         .testTarget(name: "PrescientCLITests", dependencies: ["PrescientCLI", "PrescientCore", "PrescientRuntime", "PrescientSQLite", "PrescientTestKit"]),
