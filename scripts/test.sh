@@ -18,4 +18,5 @@ grep -E "Test run with" .build/test.log
 scripts/smoke.sh .build/release/prescient
 scripts/serve-test.sh .build/release/prescient
 scripts/actuation-test.sh .build/release/prescient
+scripts/redis-test.sh .build/release/prescient
 echo "all tests passed"

@@ -43,6 +43,8 @@ public final class RedisClusterProfileStore: ProfileStore {
         self.client = client; self.namespace = namespace
     }
 
+    public var location: String { "redis://\(client.seeds.joined(separator: ","))/\(namespace)" }
+
     func profileKey(_ user: String) -> String { "\(namespace):p:{\(user)}" }
     var meta: String { "{\(namespace)}" }
     var profilePrefix: String { "\(namespace):p:{" }

@@ -57,6 +57,8 @@ public final class SQLiteProfileStore: ProfileStore {
         }
     }
 
+    public var location: String { path }
+
     public func close() { db.close() }
 
     public func load(_ users: [String]) throws(RuntimeError) -> [String: UserProfile] {

@@ -4,6 +4,7 @@ import PrescientRuntime
 /// A `ProfileStore` in memory, with the same contract as the real ones (it passes the same
 /// conformance suite): saves are all-or-nothing, profiles are copied in and out.
 public final class InMemoryProfileStore: ProfileStore {
+    public var location: String { "memory" }
     private var profiles: [String: UserProfile] = [:]
     private var checkpoints: [String: IngestCheckpoint] = [:]
     private var stored: Segmentation?

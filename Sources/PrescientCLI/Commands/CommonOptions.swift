@@ -1,4 +1,5 @@
 import PrescientCore
+import PrescientRedis
 import PrescientGeoIP
 import PrescientRuntime
 import PrescientSQLite
@@ -28,12 +29,19 @@ enum CommonOptions {
             guard !path.isEmpty else { throw UsageError("--store: sqlite: needs a path (sqlite:PATH)") }
             return path
         }
-        if url.contains("://") { throw UsageError("--store: '\(url)' is not a supported store (sqlite:PATH)") }
+        if url.hasPrefix("redis://") { _ = try RedisLocation(url); return url }
+        if url.contains("://") { throw UsageError("--store: '\(url)' is not a supported store (sqlite:PATH or redis://HOST:PORT[,HOST:PORT…]/NAMESPACE[?wait=N])") }
         return url
     }
 
-    /// Opens the SQLite store at `path`, creating its directory.
-    static func openStore(_ path: String) throws(RuntimeError) -> SQLiteProfileStore {
+    /// Opens the store at `location`: a redis:// URL (Redis Cluster), else a SQLite file path
+    /// (its directory created).
+    static func openStore(_ location: String) throws -> any ProfileStore {
+        if location.hasPrefix("redis://") { return try RedisLocation(location).openStore() }
+        return try openSQLite(location)
+    }
+
+    static func openSQLite(_ path: String) throws(RuntimeError) -> SQLiteProfileStore {
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
             try FileAccess.makeDirectory(String(path[..<slash]))
         }
@@ -41,8 +49,9 @@ enum CommonOptions {
     }
 
     /// Opens an existing store for reading; a clear error when there is none yet.
-    static func openExistingStore(_ args: ParsedArguments, _ context: CommandContext) throws -> SQLiteProfileStore {
+    static func openExistingStore(_ args: ParsedArguments, _ context: CommandContext) throws -> any ProfileStore {
         guard let path = try storePath(args, context) else { throw UsageError("--store none: this command needs a store") }
+        if path.hasPrefix("redis://") { return try openStore(path) }
         guard FileAccess.isReadable(path) else {
             throw RuntimeError(.io, "\(path): cannot open: no profile store here yet (run 'prescient ingest' first, or pass --store)")
         }

@@ -89,7 +89,7 @@ struct ForecastCommand: Command {
         let levels = try SeriesOptions.levels(args)
         let config = try CommonOptions.loadConfig(args, context)
         let store = try CommonOptions.openExistingStore(args, context)
-        guard let newest = try store.newestEventTime() else { throw RuntimeError(.badInput, "\(store.path): the store holds no events yet") }
+        guard let newest = try store.newestEventTime() else { throw RuntimeError(.badInput, "\(store.location): the store holds no events yet") }
         var now = newest
         if let text = args.value("--now") {
             guard case .success(let t) = TimestampParser().parse(text) else { throw UsageError("--now: '\(text)' is not a time") }

@@ -1,4 +1,7 @@
+import Dispatch
+import Foundation
 import PrescientCore
+import PrescientRedis
 import PrescientRuntime
 import PrescientSQLite
 
@@ -15,6 +18,11 @@ struct IngestCommand: Command {
         OptionSpec("--tz", value: "ZONE", help: "time zone of timestamps written without an offset (default: ingest.time_zone, UTC)"),
         CommonOptions.store,
         OptionSpec("--out", value: "FILE", help: "write accepted events as canonical JSON Lines instead of updating profiles"),
+        OptionSpec("--to", value: "URL", help: "append accepted events to Redis streams instead: redis-stream://HOST:PORT[,…]/NAME[?partitions=P&wait=N]"),
+        OptionSpec("--from", value: "URL", help: "be an ingest worker: apply events from redis-stream://HOST:PORT[,…]/NAME to --store (no FILE)"),
+        OptionSpec("--workers", value: "N", help: "with --from: worker threads in this process (default 1)"),
+        OptionSpec("--consumer", value: "NAME", help: "with --from: this worker's consumer name (default: host-pid)"),
+        OptionSpec("--until-idle", value: "S", help: "with --from: stop once nothing arrived for S seconds and every partition is drained"),
         OptionSpec("--covariates", value: "FILE", help: "hourly covariates (region,ds,rain_mm,event) for covariate sensitivity, e.g. generate's covariates.csv"),
         OptionSpec("--commit-every", value: "N", help: "records per committed batch (default 500000); a commit is an acknowledgement and a resume point"),
         OptionSpec("--verbose", help: "print each commit"),
@@ -37,6 +45,12 @@ struct IngestCommand: Command {
     a feature field or the request path (the features' path prefixes, else the first path segment).
     A summary line ends every run. When rejections exceed --max-rejects (default 0) or --strict stops
     the run, nothing is applied (--out is not written) and the exit status is 65.
+
+    Scaling out: --to appends the accepted events to P Redis streams (a user's events always in the
+    same one) instead of applying them; any number of 'ingest --from' workers, in this process
+    (--workers) or others, then share the partitions through leases and apply them to --store
+    (redis://… for the Redis Cluster store). A worker acknowledges an entry only after the profiles
+    are saved; a dead worker's unacknowledged entries are claimed by the others.
     """
     let examples = [
         "prescient ingest events.jsonl",
@@ -45,9 +59,12 @@ struct IngestCommand: Command {
         "prescient ingest access.log.gz --format clf --rejects rejects.txt --max-rejects all",
         "prescient ingest nasa_19950801.tsv.gz --map user=host,ts=time,path=url --max-rejects all",
         "prescient ingest online_retail.csv.gz --map user=CustomerID,ts=InvoiceDate,feature=StockCode,country=Country --tz Europe/London --max-rejects all",
+        "prescient ingest events.jsonl --to 'redis-stream://127.0.0.1:7000/events?partitions=12&wait=1'",
+        "prescient ingest --from redis-stream://127.0.0.1:7000/events --store 'redis://127.0.0.1:7000/profiles?wait=1' --workers 2",
     ]
 
     func run(_ args: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        if let from = args.value("--from") { return try StreamWorkers.run(from: from, args, context) }
         guard !args.positionals.isEmpty else { throw UsageError("no input FILE given") }
         var config = try CommonOptions.loadConfig(args, context)
         var options = IngestOptions()
@@ -105,8 +122,15 @@ struct IngestCommand: Command {
         }
         let sink: EventSink
         var profileSink: ProfileIngestSink?
+        var streamSink: RedisStreamSink?
         if let out = args.value("--out") {
             sink = try JSONLinesEventSink(path: out)
+        } else if let to = args.value("--to") {
+            guard to.hasPrefix("redis-stream://") else { throw UsageError("--to: '\(to)' is not redis-stream://HOST:PORT/NAME") }
+            let location = try RedisLocation(to)
+            let s = try RedisStreamSink(stream: try RedisEventStream(name: location.name, partitions: location.partitions), client: location.client())
+            streamSink = s
+            sink = s
         } else if let storePath = try CommonOptions.storePath(args, context) {
             let covariates = try args.value("--covariates").map { path throws(RuntimeError) in try CovariateFile.load(path) } ?? CovariateTable()
             let updater = ProfileUpdater(config: config, offsets: TimeZoneTable().regionOffsets(config.regions), covariates: covariates)
@@ -136,8 +160,11 @@ struct IngestCommand: Command {
             console.err("… \(more) more rejection\(more == 1 ? "" : "s") not shown\(args.value("--rejects") == nil ? " (--rejects FILE keeps them all)" : " (all are in \(args.value("--rejects")!))")\n")
         }
         console.err(summary.summaryLine + "\n")
-        if let p = profileSink, let store = p.store as? SQLiteProfileStore {
-            console.err("profiles: \(p.applied) events applied, \(try store.profileCount()) users in \(store.path)\n")
+        if let s = streamSink {
+            console.err("streams: \(s.appended) events appended in \(s.entries) entries to \(s.stream.partitions) partitions of \(s.stream.name)\n")
+        }
+        if let p = profileSink {
+            console.err("profiles: \(p.applied) events applied, \(try p.store.profileCount()) users in \(p.store.location)\n")
         }
         if summary.stoppedEarly { return .dataError }
         if summary.exceededMaxRejects {

@@ -17,7 +17,7 @@ struct ProfilesShowCommand: Command {
         let store = try CommonOptions.openExistingStore(args, context)
         let user = args.positionals[0]
         guard let p = try store.profile(user) else {
-            context.console.err("profiles: no profile for '\(user)' in \(store.path)\n")
+            context.console.err("profiles: no profile for '\(user)' in \(store.location)\n")
             return .noInput
         }
         let now = try store.newestEventTime() ?? p.lastSeen

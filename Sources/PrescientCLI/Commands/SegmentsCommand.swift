@@ -30,7 +30,7 @@ struct SegmentsCommand: Command {
         var segmentation: Segmentation
         if args.has("--show") {
             guard let s = try store.segmentation() else {
-                console.err("segments: no segmentation stored in \(store.path) yet (run 'prescient segments')\n")
+                console.err("segments: no segmentation stored in \(store.location) yet (run 'prescient segments')\n")
                 return .noInput
             }
             segmentation = s
@@ -51,7 +51,7 @@ struct SegmentsCommand: Command {
             console.err("segments: \(profiles.count) profiles → \(segmentation.segments.count) segments (\(segmentation.kChoice)) in \(Formatting.seconds(monotonicSeconds() - started))\n")
         }
         console.out(SegmentTable.render(segmentation))
-        let jsonPath = args.value("--json") ?? (URL(fileURLWithPath: store.path).deletingLastPathComponent().path + "/segments.json")
+        let jsonPath = args.value("--json") ?? (URL(fileURLWithPath: store.location).deletingLastPathComponent().path + "/segments.json")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(segmentation)

@@ -49,7 +49,8 @@ struct ServeCommand: Command {
         }
         let failureRate = try args.double("--failure-rate", default: 0, range: 0...1)
         guard let storePath = try CommonOptions.storePath(args, context) else { throw UsageError("--store none: serve needs a store") }
-        let store = try CommonOptions.openStore(storePath)
+        guard !storePath.hasPrefix("redis://") else { throw UsageError("--store: serve keeps its event log in SQLite; give sqlite:PATH") }
+        let store = try CommonOptions.openSQLite(storePath)
         let token = context.environment[config.serve.tokenEnv].flatMap { $0.isEmpty ? nil : $0 } ?? config.serve.token
         let console = context.console
         let log = StructuredLog(format: StructuredLog.Format(rawValue: config.serve.logFormat) ?? .logfmt,

@@ -62,7 +62,7 @@ struct SimulateCommand: Command {
         var segmentOf: [String: Int] = [:]
         if let url = args.value("--segments-from") {
             let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
-            guard FileAccess.isReadable(path) else { throw RuntimeError(.io, "--segments-from: \(path): no profile store here") }
+            guard path.hasPrefix("redis://") || FileAccess.isReadable(path) else { throw RuntimeError(.io, "--segments-from: \(path): no profile store here") }
             let store = try CommonOptions.openStore(path)
             guard let segmentation = try store.segmentation() else { throw RuntimeError(.badInput, "\(url): no segmentation stored (run 'prescient segments')") }
             weights = segmentation.penaltyWeights(priorities: config.slo.segmentPriorities)

@@ -17,6 +17,8 @@ public struct IngestCheckpoint: Sendable, Equatable {
 /// - a checkpoint is found only for the same path *and* fingerprint;
 /// - `saveSegmentation` replaces the previous segmentation and all assignments atomically.
 public protocol ProfileStore: AnyObject {
+    /// Where the store is, for messages (a file path, a cluster and namespace).
+    var location: String { get }
     func load(_ users: [String]) throws(RuntimeError) -> [String: UserProfile]
     func save(_ profiles: [UserProfile], checkpoint: IngestCheckpoint?) throws(RuntimeError)
     func checkpoint(for source: SourceIdentity) throws(RuntimeError) -> IngestCheckpoint?
