@@ -29,6 +29,8 @@ public final class RedisStreamWorker {
 
     public struct Progress: Sendable, Equatable {
         public var entries = 0, applied = 0, duplicates = 0, late = 0, malformed = 0, claimed = 0
+        /// Monotonic seconds at the start of the first round that found entries and at the end of the last.
+        public var firstWork: Double?, lastWork: Double?
         public init() {}
     }
 
@@ -158,6 +160,7 @@ public final class RedisStreamWorker {
     func round() throws(RuntimeError) -> Int {
         let parts = owned.sorted()
         guard !parts.isEmpty else { return 0 }
+        let started = monotonicSeconds()
         let reads = try client.execute(parts.map { p in
             .init(key: stream.key(p), ["XREADGROUP", "GROUP", RedisEventStream.group, consumer, "COUNT", String(options.entriesPerRead),
                                        "STREAMS", stream.key(p), pendingFirst.contains(p) ? "0" : ">"], writes: true)
@@ -201,6 +204,8 @@ public final class RedisStreamWorker {
         for r in acked { if case .error(let e) = r { throw RuntimeError(.io, "redis: XACK: \(e)") } }
         let n = acks.reduce(0) { $0 + $1.ids.count }
         progress.entries += n
+        if progress.firstWork == nil { progress.firstWork = started }
+        progress.lastWork = monotonicSeconds()
         return n
     }
 

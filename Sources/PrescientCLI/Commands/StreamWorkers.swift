@@ -64,17 +64,20 @@ enum StreamWorkers {
         let seconds = monotonicSeconds() - started
         var failed = false
         var applied = 0
+        var first = Double.infinity, last = -Double.infinity
         for (name, result, held) in results.withLock({ $0 }).sorted(by: { $0.0 < $1.0 }) {
             switch result {
             case .success(let p):
                 applied += p.applied
+                if let f = p.firstWork, let l = p.lastWork { first = min(first, f); last = max(last, l) }
                 console.err("ingest: worker \(name): \(p.entries) entries, \(p.applied) events applied, \(p.duplicates) duplicates, \(p.late) late, \(p.malformed) malformed entries, \(p.claimed) claimed from others; held partitions \(held) at the end\n")
             case .failure(let e):
                 failed = true
                 console.err("ingest: worker \(name) failed: \(e.message)\n")
             }
         }
-        console.err("ingest: \(applied) events applied by \(workers) worker(s) in \(Formatting.fixed(seconds, 2)) s\n")
+        let working = last > first ? " (\(Formatting.fixed(last - first, 2)) s from the first entry read to the last acknowledged: \(Int((Double(applied) / (last - first)).rounded())) events/s)" : ""
+        console.err("ingest: \(applied) events applied by \(workers) worker(s) in \(Formatting.fixed(seconds, 2)) s\(working)\n")
         return failed ? .ioError : .success
     }
 
