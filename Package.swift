@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "PrescientHAProxy", dependencies: ["PrescientCore", "PrescientRuntime"]),
         .target(name: "PrescientDNS", dependencies: ["PrescientCore", "PrescientRuntime", "CCrypto"]),
         .target(name: "PrescientRedis", dependencies: ["PrescientCore", "PrescientRuntime"]),
+        .target(name: "PrescientEtcd", dependencies: ["PrescientRuntime"]),
         // `prescient serve`: the HTTP API, the control loop, metrics.
         .target(name: "PrescientServe", dependencies: ["PrescientCore", "PrescientRuntime", "PrescientSim"]),
         // Synthetic population and (later) the simulated cloud.
@@ -45,7 +46,7 @@ let package = Package(
         // Commands: argument parsing and wiring only.
         .target(name: "PrescientCLI", dependencies: [
             "PrescientCore", "PrescientRuntime", "PrescientYAML", "PrescientGeoIP", "PrescientSQLite", "PrescientSim",
-            "PrescientHTTP", "PrescientServe", "PrescientHAProxy", "PrescientDNS", "PrescientRedis",
+            "PrescientHTTP", "PrescientServe", "PrescientHAProxy", "PrescientDNS", "PrescientRedis", "PrescientEtcd",
         ]),
         .executableTarget(name: "prescient", dependencies: ["PrescientCLI"]),
         .executableTarget(name: "prescient-bench", dependencies: [

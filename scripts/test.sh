@@ -19,4 +19,5 @@ scripts/smoke.sh .build/release/prescient
 scripts/serve-test.sh .build/release/prescient
 scripts/actuation-test.sh .build/release/prescient
 scripts/redis-test.sh .build/release/prescient
+scripts/election-test.sh .build/release/prescient
 echo "all tests passed"

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import PrescientCore
 import PrescientDNS
+import PrescientEtcd
 import PrescientHAProxy
 import PrescientHTTP
 import PrescientRuntime
@@ -20,6 +21,9 @@ struct ServeCommand: Command {
         OptionSpec("--port-file", value: "FILE", help: "write the port listened on to FILE once ready (for scripts using port 0)"),
         OptionSpec("--geoip-db", value: "PATH", help: "GeoIP country database for client IPs in posted events"),
         OptionSpec("--failure-rate", value: "P", help: "simulated cloud: share of launches that fail (default 0)"),
+        OptionSpec("--etcd", value: "URL", help: "lead through etcd's election (http://HOST:PORT): only the leader plans and actuates"),
+        OptionSpec("--lease-ttl", value: "S", help: "with --etcd: leadership lease, seconds (default 10); a dead leader is replaced within it"),
+        OptionSpec("--instance", value: "NAME", help: "with --etcd: this instance's name (default host-pid)"),
     ]
     let discussion = """
     Endpoints: POST /v1/events (JSON Lines or a JSON array; ?partial=true applies the good records
@@ -35,6 +39,9 @@ struct ServeCommand: Command {
     secret from key_secret_env), and warms each region's HTTP cache (integrations.caches,
     integrations.warming) with what its users are likely to ask for. Each failure is logged,
     counted in prescient_actuation_total and retried at the next step.
+    With --etcd several instances campaign through etcd's election API (its HTTP/JSON gateway):
+    every instance serves the API and ingests, only the leader runs the control loop's steps and
+    actuates; when it dies another leads within the lease TTL, and SIGTERM resigns at once.
     """
     let examples = [
         "PRESCIENT_TOKEN=s3cret prescient serve --store sqlite:prescient.db",
@@ -95,6 +102,25 @@ struct ServeCommand: Command {
         api.ready = true
         log.info("listening", [("address", "http://\(host):\(server.port)"), ("store", storePath), ("writes", token == nil ? "refused (no token)" : "bearer token")])
 
+        // Leadership: this instance alone, or whoever etcd elects.
+        metrics.declare("prescient_leader", .gauge, help: "1 while this instance leads (plans and actuates), else 0.")
+        let leadership: any Leadership
+        var election: EtcdLeaderElection?
+        if let url = args.value("--etcd") {
+            let ttl = try args.int("--lease-ttl", default: 10, range: 2...3600)
+            let instance = args.value("--instance") ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+            let e = EtcdLeaderElection(client: try EtcdClient(url: url), instance: instance, ttl: ttl, log: log,
+                                       onChange: { leads in metrics.set("prescient_leader", [], leads ? 1 : 0) })
+            election = e
+            leadership = e
+            metrics.set("prescient_leader", [], 0)
+            Thread.detachNewThread { e.run() }
+        } else {
+            leadership = SoleLeader()
+            metrics.set("prescient_leader", [], 1)
+        }
+
+        let elected = election != nil
         // The control loop on its own thread, ticking every interval until told to stop.
         let interval = config.scaling.intervalSeconds
         let loopDone = DispatchSemaphore(value: 0)
@@ -102,8 +128,11 @@ struct ServeCommand: Command {
         Thread.detachNewThread {
             repeat {
                 let now = SystemClock().now()
-                loop.tick(now: now, monotonic: { monotonicSeconds() })
-                if !actuation.isEmpty { actuation.step(plan: loop.routingPlan(), now: now) }
+                if leadership.mayAct(now: monotonicSeconds()) {
+                    loop.tick(now: now, monotonic: { monotonicSeconds() })
+                    if !actuation.isEmpty { actuation.step(plan: loop.routingPlan(), now: now) }
+                    if elected { log.info("leader step", [("ticks", "\(loop.snapshot().ticks)")]) }
+                }
             } while stopLoop.wait(timeout: .now() + interval) == .timedOut
             loopDone.signal()
         }
@@ -115,6 +144,7 @@ struct ServeCommand: Command {
         if left > 0 { log.warn("drain timed out; requests cut off", [("requests", "\(left)")]) }
         stopLoop.signal()
         loopDone.wait()
+        election?.stop()
         do { try ingestor.checkpoint() } catch { log.error("final profile checkpoint failed (the event log keeps the batches)", [("error", error.message)]) }
         withExtendedLifetime(signals) {}
         withExtendedLifetime(actuation) {}
