@@ -115,3 +115,21 @@ import Testing
         #expect(first == #"{"ts":"2010-12-01T08:26:00Z","user":"17850","region":"eu-west","feature":"85123A","device":"unknown","duration_s":0,"bytes":0}"#)
     }
 }
+
+extension IngestCommandTests {
+    /// Redis URLs are checked before anything connects: a clear usage error naming what is wrong.
+    @Test(arguments: [
+        (["ingest", "x.jsonl", "--to", "redis-stream://127.0.0.1:7000"], "give a name after the nodes"),
+        (["ingest", "x.jsonl", "--to", "redis-stream://127.0.0.1:7000/ev?partitions=0"], "partitions must be 1…4096"),
+        (["ingest", "x.jsonl", "--to", "redis-stream://127.0.0.1:7000/ev?shards=3"], "unknown option 'shards'"),
+        (["ingest", "x.jsonl", "--to", "kafka://h/ev"], "is not redis-stream://"),
+        (["ingest", "--from", "redis-stream://127.0.0.1:7000/ev", "x.jsonl"], "give no FILE"),
+        (["profiles", "list", "--store", "redis://h:notaport/ns"], "nodes must be HOST:PORT"),
+        (["profiles", "list", "--store", "mongodb://h/ns"], "not a supported store"),
+    ])
+    func redisLocationsAreValidated(args: [String], why: String) {
+        let r = prescient(args)
+        #expect(r.status == 64, "\(r.err)")
+        #expect(r.err.contains(why), "\(r.err)")
+    }
+}
