@@ -38,7 +38,7 @@ public enum ConfigWriter {
         y += "  safety_factor: \(num(k.safetyFactor))\n  scheduling_buffer: \(num(k.schedulingBufferSeconds))s\n"
         y += "  cooldown: \(num(k.cooldownSeconds))s\n  stabilisation: \(num(k.stabilisationSeconds))s\n  max_step: \(k.maxStep)\n"
         y += "  min_instances: \(k.minInstancesPerRegion)\n  max_instances: \(k.maxInstancesPerRegion)\n"
-        y += "  budget_per_hour: \(num(k.budgetPerHour))\n  quantile: \(num(k.quantile))\n"
+        y += "  budget_per_hour: \(num(k.budgetPerHour))\n  quantile: \(num(k.quantile))\n  learning_hours: \(num(k.learningHours))\n"
         let i = c.ingest
         y += "\ningest:\n  default_region: \(i.defaultRegion.map(q) ?? "null")\n  feature_depth: \(i.featureDepth)\n"
         y += "  late_bound: \(num(i.lateBoundSeconds))s\n  max_line_bytes: \(i.maxLineBytes)\n  time_zone: \(q(i.naiveTimeZone))\n"

@@ -76,7 +76,7 @@ import Testing
                 "p.yaml:13: features[0].paths[0]: 'video' must start with '/'",
                 "p.yaml:14: features[0].cost.cpu_millicores: -1 is out of range 0…1000000 millicores",
                 "p.yaml:14: features[0].cost.memory_mib: expected a number (MiB), found 'lots'",
-                "p.yaml:18: scaling.cooldwn: unknown key (did you mean 'cooldown'?); known keys: interval, target_utilisation, scale_out_threshold, scale_in_threshold, safety_factor, scheduling_buffer, cooldown, stabilisation, max_step, min_instances, max_instances, budget_per_hour, quantile",
+                "p.yaml:18: scaling.cooldwn: unknown key (did you mean 'cooldown'?); known keys: interval, target_utilisation, scale_out_threshold, scale_in_threshold, safety_factor, scheduling_buffer, cooldown, stabilisation, max_step, min_instances, max_instances, budget_per_hour, quantile, learning_hours",
                 "p.yaml:16: scaling.scale_in_threshold: 1.2 is out of range 0…0.99",
                 "p.yaml:2: regions[0].neighbours.nowhere: unknown region 'nowhere' (regions: eu-west, us-east, eu-west)",
                 "p.yaml:6: regions[1].countries: country GB is already served by region 'eu-west'",

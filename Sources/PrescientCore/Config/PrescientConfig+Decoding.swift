@@ -133,7 +133,7 @@ extension PrescientConfig {
         var s = ScalingSpec()
         let keys = ["interval", "target_utilisation", "scale_out_threshold", "scale_in_threshold", "safety_factor",
                     "scheduling_buffer", "cooldown", "stabilisation", "max_step", "min_instances", "max_instances",
-                    "budget_per_hour", "quantile"]
+                    "budget_per_hour", "quantile", "learning_hours"]
         guard let m = d.mapping(node, "scaling", known: keys) else { return s }
         s.intervalSeconds = d.seconds(m["interval"], "scaling.interval", default: s.intervalSeconds, range: 1...86_400)
         s.targetUtilisation = d.double(m["target_utilisation"], "scaling.target_utilisation", default: s.targetUtilisation, range: 0.05...1) ?? s.targetUtilisation
@@ -148,6 +148,7 @@ extension PrescientConfig {
         s.maxInstancesPerRegion = d.int(m["max_instances"], "scaling.max_instances", default: s.maxInstancesPerRegion, range: 1...1_000_000) ?? s.maxInstancesPerRegion
         s.budgetPerHour = d.double(m["budget_per_hour"], "scaling.budget_per_hour", default: s.budgetPerHour, range: 0...1e9) ?? s.budgetPerHour
         s.quantile = d.double(m["quantile"], "scaling.quantile", default: s.quantile, range: 0.5...0.999) ?? s.quantile
+        s.learningHours = d.double(m["learning_hours"], "scaling.learning_hours", default: s.learningHours, range: 0...8760, unit: "hours") ?? s.learningHours
         if s.minInstancesPerRegion > s.maxInstancesPerRegion {
             d.report(m["min_instances"] ?? node, "scaling.min_instances", "must not exceed max_instances (\(s.maxInstancesPerRegion))")
         }

@@ -42,6 +42,9 @@ public struct ScalingSpec: Sendable, Hashable {
     public var budgetPerHour: Double = 500
     /// Forecast quantile provisioned for by default, 0…1.
     public var quantile: Double = 0.9
+    /// Learning period, hours: with less history than this the planner scales out but never in
+    /// (a first day's troughs say nothing yet about the next hours).
+    public var learningHours: Double = 24
     public init() {}
 }
 

@@ -16,12 +16,13 @@
 ///    capacity. No target-utilisation set point: that is a reactive policy's headroom for the load
 ///    it cannot see coming; a forecast's headroom is its own measured uncertainty (the quantiles).
 /// 4. **Trust gate**: with recent forecast error above `maxForecastError` or under
-///    `minHistoryHours` of history, needed = max(predictive, reactive), reactive = observed demand ×
-///    safety / `targetUtilisation`. Trusted or not, demand already observed above the forecast's
+///    `minHistoryHours` of history, needed = max(predictive, reactive), reactive = observed demand /
+///    `targetUtilisation` (the reactive set point is its own headroom: no safety factor on top). Trusted or not, demand already observed above the forecast's
 ///    0.99 level (the forecast is plainly wrong now) is met reactively: observed / target.
 /// 5. **Thresholds**: usage = needed / capacity ready or booting by the window; scale out when
 ///    usage > 1; scale in only when the highest need over `stabilisationSeconds` keeps usage under
 ///    `scaleInThreshold` (hysteresis: hold in between), and never below the need of [now, window].
+///    **Learning period**: with less than `learningHours` of history it scales out but never in.
 /// 6. **Cooldown**: no scale-in within `cooldownSeconds` of the last action, and no scale-out within
 ///    it of a scale-in unless demand already exceeds ready capacity. Scale-out after scale-out is
 ///    not held: usage counts what is booting, so it is never a second reaction to one signal.
@@ -146,7 +147,7 @@ public struct CapacityPlanner: Sendable {
         }
         if !trusted {
             for r in Resource.allCases {
-                let reactive = (input.observed[r] ?? 0) * scaling.safetyFactor / scaling.targetUtilisation
+                let reactive = (input.observed[r] ?? 0) / scaling.targetUtilisation
                 needed[r] = max(needed[r] ?? 0, reactive); keep[r] = max(keep[r] ?? 0, reactive)
             }
             gate += ": using max(predictive, reactive)"
@@ -216,6 +217,10 @@ public struct CapacityPlanner: Sendable {
         // Scale in: only below the lower threshold, only by what stabilisation allows.
         let stable = memory.recommendations.map(\.count).max() ?? wanted
         if usage < scaling.scaleInThreshold && count > max(stable, scaling.minInstancesPerRegion) {
+            if input.historyHours < scaling.learningHours {
+                plan.hold = "learning: \(Int(input.historyHours)) h of history < \(Int(scaling.learningHours)) h: scaling out only"
+                return plan
+            }
             if inCooldown {
                 plan.hold = "cooldown before scaling in"
                 return plan
