@@ -165,6 +165,20 @@ import Testing
         #expect(Self.launched(premium) > Self.launched(cheap))
     }
 
+    @Test func aLaunchIsChargedItsCommitmentNotOneMinute() {
+        // p50 4 vCPU, p99 8 vCPU; two c (4 vCPU) running. Over a one-minute window at $0.1/h a c
+        // costs $0.0017 a minute: against a $0.05 penalty more capacity pays for itself; held at
+        // least 60 minutes, an extra c costs $0.1 — no longer worth the tail risk of one minute.
+        let spread = QuantileForecast(levels: [0.5, 0.99], values: [Array(repeating: 4000, count: 10), Array(repeating: 8000, count: 10)])
+        let cost = CostModel(catalog: Self.catalog, penaltyPerMinute: 0.05)
+        let f: [Resource: QuantileForecast] = [.cpu: spread]
+        let minute = cost.bestQuantile(f, window: 2..<3, safety: 1, medianCeiling: 1, current: 2, commitMinutes: 0)
+        let committed = cost.bestQuantile(f, window: 2..<3, safety: 1, medianCeiling: 1, current: 2, commitMinutes: 60)
+        #expect(committed < minute)
+        // Instances already running are not charged the commitment: with four there, the tail is kept.
+        #expect(cost.bestQuantile(f, window: 2..<3, safety: 1, medianCeiling: 1, current: 4, commitMinutes: 60) == minute)
+    }
+
     @Test func theTrustGateFallsBackToMaxOfPredictiveAndReactiveAndSaysSo() {
         // The forecast says 1 vCPU; the last minute saw 6.
         var input = Self.input(cpu: Array(repeating: 1000, count: 10), observed: 6000)

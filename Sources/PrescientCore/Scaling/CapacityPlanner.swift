@@ -8,7 +8,8 @@
 ///    scale-out window is [now + lead, now + lead + interval], the minutes this decision is the last
 ///    chance for. Scale-in looks at [now, now + lead + interval].
 /// 2. **Quantile by cost** (`CostModel`): the level q* whose capacity minimises instance price +
-///    penalty × P(demand > capacity) over the window; a premium segment mix raises the penalty
+///    penalty × P(demand > capacity) over the window, a launch charged its commitment (boot + the
+///    shortest hold, max(stabilisation, cooldown)); a premium segment mix raises the penalty
 ///    (`penaltyWeight`) and so q*.
 /// 3. **Needed capacity** per resource: the window's peak of max(median / `scaleOutThreshold`,
 ///    q* forecast × `safetyFactor`) — the median, normal operation, stays below the scale-out
@@ -123,7 +124,9 @@ public struct CapacityPlanner: Sendable {
 
         // 2. The quantile, by expected cost over the scale-out window.
         let q = window.isEmpty ? scaling.quantile
-            : cost.bestQuantile(input.forecast, window: window, safety: scaling.safetyFactor, medianCeiling: scaling.scaleOutThreshold)
+            : cost.bestQuantile(input.forecast, window: window, safety: scaling.safetyFactor, medianCeiling: scaling.scaleOutThreshold,
+                                current: input.fleet.count,
+                                commitMinutes: ((catalog.map(\.bootSeconds).min() ?? 0) + max(scaling.stabilisationSeconds, scaling.cooldownSeconds)) / 60)
         // 3–4. Capacity needed, predictive and (through the trust gate) reactive.
         var needed: [Resource: Double] = [:]
         var keep: [Resource: Double] = [:]

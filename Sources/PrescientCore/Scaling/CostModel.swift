@@ -34,7 +34,14 @@ public struct CostModel: Sendable {
 
     /// The level q whose capacity — the window peak of max(median / `medianCeiling`, q-quantile ×
     /// `safety`), in the cheapest covering type — has the least expected cost over `window`.
-    public func bestQuantile(_ forecast: [Resource: QuantileForecast], window: Range<Int>, safety: Double, medianCeiling: Double) -> Double {
+    ///
+    /// A launch is a commitment: an instance started now is billed while it boots and is kept at
+    /// least until stabilisation lets it go. So instances beyond the `current` fleet are charged
+    /// `commitMinutes` (boot + the shortest hold) on top of the window; the penalty counted is the
+    /// window's, the minutes this decision can still protect:
+    /// `cost(n) = n × price/60 × |window| + (n − current)⁺ × price/60 × commitMinutes + penalty × Σ_window P(demand > n × capacity)`.
+    public func bestQuantile(_ forecast: [Resource: QuantileForecast], window: Range<Int>, safety: Double, medianCeiling: Double,
+                             current: Int = 0, commitMinutes: Double = 0) -> Double {
         var best = (q: Self.levels[0], cost: Double.infinity)
         let forecasts = Resource.allCases.map { forecast[$0] }
         var needed = [0.0, 0.0, 0.0]
@@ -45,7 +52,7 @@ public struct CostModel: Sendable {
                 needed[r.index] = peak
             }
             guard let (type, n) = cover(needed) else { continue }
-            var cost = Double(n) * type.pricePerHour / 60 * Double(window.count)
+            var cost = Double(n) * type.pricePerHour / 60 * Double(window.count) + Double(max(0, n - current)) * type.pricePerHour / 60 * commitMinutes
             for r in Resource.allCases {
                 guard let f = forecasts[r.index] else { continue }
                 let cap = Double(n) * type.capacity(r)
