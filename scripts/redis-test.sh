@@ -11,11 +11,7 @@ set -uo pipefail
 bin=$(realpath "${1:-.build/release/prescient}")
 dir=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi; }
-wait_for() { local n=$(( $1 * 10 )); shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done; return 1; }
+. "$(dirname "$0")/testlib.sh"
 export PRESCIENT_DATA_DIR="$dir/data"
 
 # --- The cluster: six nodes on ports whose bus ports (+10000) stay below the ephemeral range.
