@@ -20,7 +20,7 @@ public final class RedisStreamWorker {
         /// Lease and liveness time-to-live, milliseconds.
         public var leaseMs = 3_000
         /// Stream entries read per partition per round.
-        public var entriesPerRead = 16
+        public var entriesPerRead = 32
         /// Stop once nothing arrived for this long and no partition has undelivered or pending
         /// entries (nil: run until told to stop).
         public var untilIdleSeconds: Double?
