@@ -31,16 +31,18 @@ public final class HAProxyRouteSink: RouteSink {
         guard case .version(let version) = try runtime.send(.prepareMap(map: mapFile)) else {
             throw RuntimeError(.io, "haproxy \(runtime.socketPath): prepare map answered no version")
         }
-        let head = "add map @\(version) \(mapFile) <<\n"
-        var payload = head
-        for line in lines {
-            if payload.utf8.count + line.utf8.count > payloadBytes && payload.utf8.count > head.utf8.count {
-                try add(payload, version: version)
-                payload = head
+        // The codec's payload form, cut into commands of at most `payloadBytes` (an entry is one
+        // "key value\n" line, the same bytes as the map file's).
+        var chunk: [(key: String, value: String)] = []
+        var bytes = 0
+        for (entry, line) in zip(table.entries, lines) {
+            if bytes + line.utf8.count > payloadBytes && !chunk.isEmpty {
+                try runtime.send(.addMapEntries(map: mapFile, version: version, entries: chunk))
+                chunk.removeAll(keepingCapacity: true); bytes = 0
             }
-            payload += line
+            chunk.append((entry.key, entry.backend)); bytes += line.utf8.count
         }
-        if payload.utf8.count > head.utf8.count { try add(payload, version: version) }
+        if !chunk.isEmpty { try runtime.send(.addMapEntries(map: mapFile, version: version, entries: chunk)) }
         try runtime.send(.commitMap(map: mapFile, version: version))
         if let backend = weightsBackend {
             for (region, weight) in table.weights.sorted(by: { $0.key < $1.key }) {
@@ -53,11 +55,6 @@ public final class HAProxyRouteSink: RouteSink {
     public func entries() throws(RuntimeError) -> [HAProxyMapEntry] {
         guard case .entries(let e) = try runtime.send(.showMap(map: mapFile)) else { return [] }
         return e
-    }
-
-    private func add(_ payload: String, version: Int) throws(RuntimeError) {
-        let reply = HAProxyCommand.trimmed(try runtime.raw(payload + "\n"))
-        guard reply.isEmpty else { throw RuntimeError(.io, "haproxy \(runtime.socketPath): add map @\(version) refused: \(reply.prefix(300))") }
     }
 
     private func writeMapFile(_ lines: [String]) throws(RuntimeError) {

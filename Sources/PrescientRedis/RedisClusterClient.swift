@@ -165,25 +165,28 @@ public final class RedisClusterClient {
         return r
     }
 
-    /// The same command on every master (SCAN, FLUSHALL…), with each master's reply.
-    public func onEveryMaster(_ parts: [String]) throws(RuntimeError) -> [(node: String, reply: RESPValue)] {
+    /// The masters serving slots now (the slot map loaded first if need be).
+    public func masters() throws(RuntimeError) -> [String] {
         if topology == nil { try refreshWithRetry() }
-        var out: [(String, RESPValue)] = []
-        for node in topology?.masters ?? [] {
-            var attempt = 0
-            while true {
-                do {
-                    out.append((node, try connection(node).pipeline([RESPValue.command(parts)])[0]))
-                    break
-                } catch {
-                    connections[node] = nil
-                    attempt += 1
-                    if attempt >= 3 { throw error }
-                    pause(0.1)
+        return topology?.masters ?? []
+    }
+
+    /// Every key matching the glob `pattern` (and of `type`, when given) on every master: SCAN
+    /// with a cursor per master.
+    public func scanKeys(matching pattern: String, type: String? = nil) throws(RuntimeError) -> [String] {
+        var keys: [String] = []
+        for node in try masters() {
+            var cursor = "0"
+            repeat {
+                let reply = try onNode(node, ["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"] + (type.map { ["TYPE", $0] } ?? []))
+                guard case .array(let pair) = reply, pair.count == 2, let next = pair[0].text, case .array(let found) = pair[1] else {
+                    throw RuntimeError(.io, "redis \(node): SCAN: unexpected reply")
                 }
-            }
+                keys += found.compactMap(\.text)
+                cursor = next
+            } while cursor != "0"
         }
-        return out
+        return keys
     }
 
     /// Sends to one node as it is (no redirection), e.g. SCAN with a cursor on that node.

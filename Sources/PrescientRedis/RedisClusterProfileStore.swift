@@ -111,23 +111,11 @@ public final class RedisClusterProfileStore: ProfileStore {
 
     /// Every stored user id, sorted (SCAN on every master).
     public func users() throws(RuntimeError) -> [String] {
-        var users: [String] = []
         let prefix = profilePrefix
-        for (node, _) in try client.onEveryMaster(["PING"]) {
-            var cursor = "0"
-            repeat {
-                let reply = try client.onNode(node, ["SCAN", cursor, "MATCH", "\(namespace):p:*", "COUNT", "1000"])
-                guard case .array(let pair) = reply, pair.count == 2, let next = pair[0].text, case .array(let keys) = pair[1] else {
-                    throw RuntimeError(.io, "redis \(node): SCAN: unexpected reply")
-                }
-                for k in keys {
-                    guard let key = k.text, key.hasPrefix(prefix), key.hasSuffix("}") else { continue }
-                    users.append(String(key.dropFirst(prefix.count).dropLast()))
-                }
-                cursor = next
-            } while cursor != "0"
-        }
-        return users.sorted()
+        return try client.scanKeys(matching: "\(namespace):p:*")
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix("}") }
+            .map { String($0.dropFirst(prefix.count).dropLast()) }
+            .sorted()
     }
 
     public func forEachProfile(_ body: (UserProfile) throws(RuntimeError) -> Void) throws(RuntimeError) {

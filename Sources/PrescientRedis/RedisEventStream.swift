@@ -26,7 +26,7 @@ public struct RedisEventStream: Sendable {
     public var producer: String { "{\(name)}:producer" }
 
     public func partition(of user: String) -> Int {
-        Int(FNV1a.hashOf(user) % UInt64(partitions))
+        Int(FNV1a.hash(user) % UInt64(partitions))
     }
 
     /// Creates the consumer group on every partition (an existing group is fine).

@@ -1,4 +1,5 @@
 import Foundation
+import PrescientRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -112,12 +113,7 @@ public final class RealServer: @unchecked Sendable {
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     public static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET); addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        (try? Socket.connect(host: "127.0.0.1", port: port, timeout: 0.5)) != nil
     }
 
     /// Runs a command to completion; its exit status and standard output (standard error appended).

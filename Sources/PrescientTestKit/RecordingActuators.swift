@@ -21,7 +21,10 @@ public final class InMemoryDNSZone: DNSUpdater {
     public let updates = Mutex<[[DNSRRset]]>([])
     public init() {}
     public func replace(_ sets: [DNSRRset]) throws(RuntimeError) {
-        for s in sets { _ = try? s.replacement() }
+        // Refuses what the real updater refuses before sending (an address that is not one).
+        for s in sets {
+            do { _ = try s.replacement() } catch { throw RuntimeError(.badInput, "dns: \(error.description); nothing sent") }
+        }
         rrsets.withLock { z in for s in sets { z["\(s.name) \(s.type.rawValue)"] = s.values.isEmpty ? nil : s } }
         updates.withLock { $0.append(sets) }
     }

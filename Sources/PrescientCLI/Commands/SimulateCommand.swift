@@ -109,15 +109,26 @@ struct SimulateCommand: Command {
 
     /// The demand trace of an event file, and its requests that carry a path (for the cache replay).
     static func traceFromEvents(_ path: String, mapping: FieldMapping = FieldMapping(), config: PrescientConfig, _ context: CommandContext) throws -> (DemandTrace, [(CacheReplay.Request, String)]) {
-        let sink = RequestCollector(config: config)
+        // Demand per region-minute, and every request with a path (and its user) for the caches.
+        var builder = DemandTraceBuilder(config: config)
+        var requests: [(CacheReplay.Request, String)] = []
+        let regionIndex = Dictionary(uniqueKeysWithValues: config.regionNames.enumerated().map { ($1, $0) })
+        let sink = ObservingEventSink { events in
+            for e in events {
+                builder.add(e)
+                if let path = e.path, let r = regionIndex[e.region] {
+                    requests.append((CacheReplay.Request(millis: e.time.milliseconds, region: r, segment: 0, path: path), e.user))
+                }
+            }
+        }
         var options = IngestOptions()
         options.maxRejects = nil
         options.mapping = mapping
         let summary = try IngestRunner(config: config, options: options, countries: try CommonOptions.countryLookup(path: nil))
             .run(paths: [path], into: sink)
         context.console.err("simulate: \(summary.accepted) events → demand per region-minute\(summary.rejected > 0 ? " (\(summary.rejected) rejected)" : "")\n")
-        guard let trace = sink.demand.builder.build() else { throw RuntimeError(.badInput, "\(path): no events to replay") }
-        return (trace, Array(zip(sink.requests, sink.users)))
+        guard let trace = builder.build() else { throw RuntimeError(.badInput, "\(path): no events to replay") }
+        return (trace, requests)
     }
 
     /// Replays the requests with paths through one cache per region without and with warming,
@@ -165,30 +176,4 @@ struct SimulateCommand: Command {
         guard let trace = DemandTrace.fromSeries(parts) else { throw RuntimeError(.badInput, "\(path): no demand to replay") }
         return trace
     }
-}
-
-/// Feeds the demand trace and keeps every request that carries a path.
-final class RequestCollector: EventSink {
-    let demand: DemandTraceSink
-    let regionIndex: [String: Int]
-    private(set) var requests: [CacheReplay.Request] = []
-    /// The user of each request (segments are assigned once the store is read).
-    private(set) var users: [String] = []
-    init(config: PrescientConfig) {
-        demand = DemandTraceSink(config: config)
-        regionIndex = Dictionary(uniqueKeysWithValues: config.regionNames.enumerated().map { ($1, $0) })
-    }
-    func resumeLine(for source: SourceIdentity) throws(RuntimeError) -> Int { 0 }
-    func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] {
-        for e in events {
-            if let path = e.path, let r = regionIndex[e.region] {
-                requests.append(CacheReplay.Request(millis: e.time.milliseconds, region: r, segment: 0, path: path))
-                users.append(e.user)
-            }
-        }
-        return try demand.write(events)
-    }
-    func commit(through position: SourcePosition?) throws(RuntimeError) {}
-    func finish() throws(RuntimeError) {}
-    func abort() {}
 }

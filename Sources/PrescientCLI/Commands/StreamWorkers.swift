@@ -85,20 +85,10 @@ enum StreamWorkers {
     /// from the `partitions` option when given, else found by scanning the masters.
     static func discoverPartitions(_ location: RedisLocation) throws -> Int {
         if location.partitionsGiven { return location.partitions }
-        let client = location.client()
-        var highest = -1
         let prefix = "\(location.name):{\(location.name)."
-        for (node, _) in try client.onEveryMaster(["PING"]) {
-            var cursor = "0"
-            repeat {
-                let reply = try client.onNode(node, ["SCAN", cursor, "MATCH", "\(location.name):*", "TYPE", "stream", "COUNT", "1000"])
-                guard case .array(let pair) = reply, pair.count == 2, let next = pair[0].text, case .array(let keys) = pair[1] else { break }
-                for k in keys {
-                    if let key = k.text, key.hasPrefix(prefix), key.hasSuffix("}"), let p = Int(key.dropFirst(prefix.count).dropLast()) { highest = max(highest, p) }
-                }
-                cursor = next
-            } while cursor != "0"
-        }
+        let highest = try location.client().scanKeys(matching: "\(location.name):*", type: "stream")
+            .compactMap { key in key.hasPrefix(prefix) && key.hasSuffix("}") ? Int(key.dropFirst(prefix.count).dropLast()) : nil }
+            .max() ?? -1
         guard highest >= 0 else { throw RuntimeError(.io, "\(location.name): no partition streams found (run 'ingest --to' first, or give ?partitions=P)") }
         return highest + 1
     }

@@ -146,7 +146,4 @@ public struct ContentPopularity: Sendable {
         return sums.filter { $0.value >= minimum }.map { (key: $0.key, slots: $0.value) }
             .sorted { $0.slots > $1.slots || ($0.slots == $1.slots && $0.key < $1.key) }
     }
-
-    /// Regions with any recorded request.
-    public var regions: Set<String> { Set(tables.keys.map(\.region)) }
 }

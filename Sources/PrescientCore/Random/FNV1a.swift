@@ -19,4 +19,13 @@ public struct FNV1a: Sendable {
     public mutating func add(word: UInt64) { for k in 0..<8 { add(UInt8(truncatingIfNeeded: word >> (8 * UInt64(k)))) } }
 
     public var finalized: UInt64 { SplitMix64.mix(value) }
+
+    /// The finalized hash of a string's UTF-8 bytes (no terminator): a stable spread of ids
+    /// over buckets and partitions (routing buckets, stream partitions, lease start points).
+    @inline(__always)
+    public static func hash(_ text: String) -> UInt64 {
+        var h = FNV1a()
+        h.add(text.utf8)
+        return h.finalized
+    }
 }

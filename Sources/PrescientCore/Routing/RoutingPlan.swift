@@ -101,9 +101,7 @@ public struct RoutingPlan: Sendable, Equatable {
     /// The user's stable position in [0, 1): FNV-1a 64 of the id, top 53 bits.
     @inline(__always)
     public static func bucket(_ user: String) -> Double {
-        var h = FNV1a()
-        h.add(user.utf8)
-        return Double(h.finalized >> 11) * 0x1p-53
+        Double(FNV1a.hash(user) >> 11) * 0x1p-53
     }
 
     /// The region serving a user whose home is region `home` and whose bucket is `bucket`.

@@ -71,16 +71,3 @@ public final class ObservingEventSink: EventSink {
     public func finish() throws(RuntimeError) {}
     public func abort() {}
 }
-
-public final class DemandTraceSink: EventSink {
-    public private(set) var builder: DemandTraceBuilder
-    public init(config: PrescientConfig) { builder = DemandTraceBuilder(config: config) }
-    public func resumeLine(for source: SourceIdentity) throws(RuntimeError) -> Int { 0 }
-    public func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] {
-        for e in events { builder.add(e) }
-        return []
-    }
-    public func commit(through position: SourcePosition?) throws(RuntimeError) {}
-    public func finish() throws(RuntimeError) {}
-    public func abort() {}
-}
