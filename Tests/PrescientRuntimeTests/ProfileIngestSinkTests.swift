@@ -30,6 +30,24 @@ import Testing
         #expect(try store.allProfiles() == before)
     }
 
+    @Test func profilesForgottenAfterACommitAreReloadedFromTheStoreAndEndTheSame() throws {
+        // 5,000 users (past the slot table's first growth), each seen twice, 500 events a commit.
+        let path = TestFiles.write(Self.lines(10_000, users: 5_000), name: "many.jsonl")
+        let remembered = InMemoryProfileStore()
+        let reloaded = InMemoryProfileStore()
+        var options = IngestOptions()
+        options.commitEvery = 500
+        options.maxRejects = nil
+        _ = try IngestRunner(config: .default, options: options).run(paths: [path], into: ProfileIngestSink(store: remembered, updater: ProfileUpdater(config: .default)))
+        let forgetful = ProfileIngestSink(store: reloaded, updater: ProfileUpdater(config: .default), cacheLimit: 100)
+        let summary = try IngestRunner(config: .default, options: options).run(paths: [path], into: forgetful)
+        #expect(summary.accepted == 10_000 && summary.duplicates == 0, "\(summary)")
+        let profiles = try reloaded.allProfiles()
+        #expect(profiles.count == 5_000 && profiles.allSatisfy { $0.events == 2 })
+        #expect(profiles == (try remembered.allProfiles()))
+        #expect(forgetful.profile("u4999")?.events == 2 || forgetful.profile("u4999") == nil)
+    }
+
     @Test func reDeliveredEventsInAnotherFileAreDuplicates() throws {
         let store = InMemoryProfileStore()
         _ = try run(TestFiles.write(Self.lines(12), name: "a.jsonl"), store)

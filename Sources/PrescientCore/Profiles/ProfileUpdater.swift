@@ -107,19 +107,30 @@ public struct ProfileUpdater: Sendable {
 
         if !covariates.isEmpty { addCovariateMinutes(event, seconds: seconds, weight: weight, to: &p) }
 
-        if let hash {
-            p.recent.append(RecentEvent(hash: hash, time: event.time))
-            p.recentFilter.insert(hash)
-            if p.recent.count > UserProfile.maxRecent {
-                // Forget the earliest remembered; everything at or before its time is now "late"
-                // (conservative when events came out of order: never a double merge).
-                let removed = p.recent.removeFirst()
-                p.recentFloor = max(p.recentFloor ?? removed.time, removed.time)
-                p.recentFilter = RecentFilter(p.recent.map(\.hash))
-            }
-        }
+        if let hash { remember(RecentEvent(hash: hash, time: event.time), in: &p) }
         p.events += 1
         return .applied
+    }
+
+    /// Appends an applied event to the duplicate-check list. A full list first forgets its earliest
+    /// entry (shifted out in place, so the buffer never grows past `maxRecent` and nothing is
+    /// allocated per event); everything at or before that time is then "late" (conservative when
+    /// events came out of order: never a double merge). The first entry reserves a few places, so a
+    /// new user's list is not regrown on its second, third and fifth event.
+    @inline(__always)
+    private func remember(_ r: RecentEvent, in p: inout UserProfile) {
+        if p.recent.count >= UserProfile.maxRecent {
+            let removed = p.recent.removeFirst()
+            p.recentFloor = max(p.recentFloor ?? removed.time, removed.time)
+            var filter = RecentFilter()
+            for e in p.recent { filter.insert(e.hash) }
+            filter.insert(r.hash)
+            p.recentFilter = filter
+        } else {
+            if p.recent.capacity == 0 { p.recent.reserveCapacity(UserProfile.initialRecentCapacity) }
+            p.recentFilter.insert(r.hash)
+        }
+        p.recent.append(r)
     }
 
     @inline(__always)
@@ -194,10 +205,22 @@ public struct ProfileUpdater: Sendable {
         let offsetMs = Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
         let perMs = weight / 60_000
         Self.forEachHour(from: e.time.milliseconds + offsetMs, milliseconds: Int64(seconds * 1000)) { hourIndex, ms in
-            // Hour of the week: days since the epoch + 3 makes Monday day 0.
-            rhythm[Int(floorMod(hourIndex + 72, 168))] += Float(Double(ms) * perMs)
+            rhythm[Self.hourOfWeek(hourIndex)] += Float(Double(ms) * perMs)
         }
     }
+
+    /// The rhythm bin an event's session starts in (local hour of the week), for callers that
+    /// prefetch it.
+    @inline(__always)
+    public func firstRhythmBin(of e: Event) -> Int {
+        let offsetMs = Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
+        return Self.hourOfWeek(floorDiv(e.time.milliseconds + offsetMs, 3_600_000))
+    }
+
+    /// Hour of the week of an hour index since the epoch: days since the epoch + 3 makes Monday
+    /// day 0.
+    @inline(__always)
+    static func hourOfWeek(_ hourIndex: Int64) -> Int { Int(floorMod(hourIndex + 72, 168)) }
 
     /// Calls `body(hour index since the epoch, milliseconds in it)` for each clock hour that
     /// [start, start + milliseconds) covers (integer milliseconds; clipped to one week of hours).

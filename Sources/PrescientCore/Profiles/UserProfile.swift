@@ -69,6 +69,8 @@ public struct UserProfile: Sendable, Equatable {
     public static let hoursPerWeek = 168
     public static let maxFeatures = 8
     public static let maxRecent = 32
+    /// Places the duplicate-check list reserves on its first entry.
+    public static let initialRecentCapacity = 6
 
     public init(user: String, at t: Timestamp) {
         self.user = user

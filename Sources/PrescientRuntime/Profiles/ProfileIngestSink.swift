@@ -5,15 +5,17 @@ import PrescientCore
 /// memory (loaded from the store on first touch), and saves the changed ones with the ingest
 /// checkpoint in one store transaction per commit.
 ///
-/// Profiles live in an array indexed through a user → slot map, so an update mutates its profile
+/// Profiles live in an array indexed through a user → slot table (`UserSlotTable`), so an update mutates its profile
 /// in place (one hash lookup per event, no copies). Memory: every profile touched since the last
 /// commit, plus clean ones up to `cacheLimit`.
 public final class ProfileIngestSink: EventSink {
     public let store: any ProfileStore
     public let updater: ProfileUpdater
     public var cacheLimit: Int
-    private var slotOfUser: [String: Int] = [:]
+    private var slotTable = UserSlotTable()
     private var profiles: [UserProfile] = []
+    /// Profiles before this slot were in memory before the current batch.
+    private var loadedCount = 0
     private var isDirty: [Bool] = []
     private var dirtySlots: [Int] = []
     /// Whether the store had no profiles when this sink started (then nothing needs loading).
@@ -35,25 +37,20 @@ public final class ProfileIngestSink: EventSink {
         if storeWasEmpty == nil { storeWasEmpty = try store.profileCount() == 0 }
         // Resolve every event's slot. A user not in memory gets a slot at once (a new profile);
         // when the store may know the user, those slots are then filled from one bulk load.
-        var slots = [Int](repeating: -1, count: events.count)
-        var missing: [String] = []
-        for (i, e) in events.enumerated() {
-            if let s = slotOfUser[e.user] { slots[i] = s; continue }
-            let s = profiles.count
-            profiles.append(UserProfile(user: e.user, at: e.time))
-            isDirty.append(false)
-            slotOfUser[e.user] = s
-            slots[i] = s
-            missing.append(e.user)
-        }
+        let n = events.count
+        let slots = resolveSlots(events)
+        let missing = profiles[loadedCount...].map(\.user)
+        loadedCount = profiles.count
         if !missing.isEmpty && storeWasEmpty != true {
-            for (user, profile) in try store.load(missing) { profiles[slotOfUser[user]!] = profile }
+            for (user, profile) in try store.load(missing) {
+                let h = UserSlotTable.hash(user)
+                if let s = slotTable.find(hash: h, holds: { profiles[$0].user == user }) { profiles[s] = profile }
+            }
         }
         var verdicts: [SinkVerdict] = []
         // Updates hit profiles in random order: ask for each profile's memory a few events ahead
         // (its record first, then the arrays it points to), so the loads overlap instead of
         // stalling one after another.
-        let n = events.count
         profiles.withUnsafeBufferPointer { buf in
             for i in 0..<min(n, Self.prefetchFar) { prescient_prefetch(buf.baseAddress! + slots[i]) }
         }
@@ -61,7 +58,7 @@ public final class ProfileIngestSink: EventSink {
             if i + Self.prefetchFar < n {
                 profiles.withUnsafeBufferPointer { prescient_prefetch($0.baseAddress! + slots[i + Self.prefetchFar]) }
             }
-            if i + Self.prefetchNear < n { prefetchArrays(of: slots[i + Self.prefetchNear]) }
+            if i + Self.prefetchNear < n { prefetchArrays(of: slots[i + Self.prefetchNear], bin: updater.firstRhythmBin(of: events[i + Self.prefetchNear])) }
             let s = slots[i]
             switch updater.apply(e, to: &profiles[s]) {
             case .applied:
@@ -77,6 +74,31 @@ public final class ProfileIngestSink: EventSink {
     static let prefetchFar = 16
     static let prefetchNear = 6
 
+    /// Each event's profile slot; a user not in memory gets a new profile at once (slots from
+    /// `loadedCount` on), which the caller fills from the store when the store may know the user.
+    /// Lookups are pipelined: every hash first, then each table entry is asked for `prefetchFar`
+    /// events ahead and the record it points to `prefetchNear` ahead, so the key check finds both
+    /// in cache.
+    private func resolveSlots(_ events: [Event]) -> [Int] {
+        let n = events.count
+        let hashes = events.map { UserSlotTable.hash($0.user) }
+        var slots = [Int](repeating: -1, count: n)
+        for i in 0..<n {
+            if i + Self.prefetchFar < n { slotTable.prefetch(hash: hashes[i + Self.prefetchFar]) { prescient_prefetch($0) } }
+            if i + Self.prefetchNear < n, let c = slotTable.candidate(hash: hashes[i + Self.prefetchNear]) {
+                profiles.withUnsafeBufferPointer { prescient_prefetch($0.baseAddress! + c) }
+            }
+            let user = events[i].user
+            if let s = slotTable.find(hash: hashes[i], holds: { profiles[$0].user == user }) { slots[i] = s; continue }
+            let s = profiles.count
+            profiles.append(UserProfile(user: user, at: events[i].time))
+            isDirty.append(false)
+            slotTable.insert(hash: hashes[i], slot: s) { UserSlotTable.hash(profiles[$0].user) }
+            slots[i] = s
+        }
+        return slots
+    }
+
     /// Byte offsets, inside a `UserProfile`, of the array references the update touches.
     private static let arrayFields: [Int] = [
         MemoryLayout<UserProfile>.offset(of: \.rhythm)!, MemoryLayout<UserProfile>.offset(of: \.devices)!,
@@ -84,19 +106,28 @@ public final class ProfileIngestSink: EventSink {
         MemoryLayout<UserProfile>.offset(of: \.recent)!,
     ]
 
-    /// Prefetches the element storage of the profile's arrays. An `Array` is one reference to its
-    /// buffer object; reading that word (not the array) costs no retain, and the elements start
-    /// 32 bytes into the buffer on 64-bit platforms. A wrong guess only wastes a prefetch.
+    /// Prefetches the header and first elements of the profile's arrays, and the rhythm bin the
+    /// event starts in. An `Array` is one
+    /// reference to its buffer object; reading that word (not the array) costs no retain. The
+    /// header (whose reference count every in-place mutation checks) is the buffer's first 32
+    /// bytes on 64-bit platforms and the elements follow; a 16-byte-aligned buffer puts them on
+    /// different cache lines half the time, so both are asked for. A wrong guess only wastes a
+    /// prefetch.
     @inline(__always)
-    private func prefetchArrays(of s: Int) {
+    private func prefetchArrays(of s: Int, bin: Int) {
         profiles.withUnsafeBufferPointer { buf in
             let record = UnsafeRawPointer(buf.baseAddress! + s)
             for offset in Self.arrayFields {
                 let storage = record.load(fromByteOffset: offset, as: UnsafeRawPointer.self)
+                prescient_prefetch(storage)
                 prescient_prefetch(storage + 32)
             }
+            let rhythm = record.load(fromByteOffset: Self.rhythmField, as: UnsafeRawPointer.self)
+            prescient_prefetch(rhythm + 32 + bin * MemoryLayout<Float>.stride)
         }
     }
+
+    private static let rhythmField = MemoryLayout<UserProfile>.offset(of: \.rhythm)!
 
     public func commit(through position: SourcePosition?) throws(RuntimeError) {
         // Never-applied new users (their only event was late) have no events: nothing to save.
@@ -108,6 +139,9 @@ public final class ProfileIngestSink: EventSink {
         if profiles.count > cacheLimit { forgetAll() }
         onCommit(position, changed.count)
     }
+
+    /// Bytes of the user → slot table (8 per entry, at most half of them used).
+    public var slotTableBytes: Int { slotTable.capacity * MemoryLayout<UInt64>.stride }
 
     /// Profiles changed since the last commit.
     public var dirtyCount: Int { dirtySlots.count }
@@ -132,7 +166,8 @@ public final class ProfileIngestSink: EventSink {
     }
 
     private func forgetAll() {
-        slotOfUser.removeAll(keepingCapacity: false)
+        slotTable.removeAll()
+        loadedCount = 0
         profiles.removeAll(keepingCapacity: false)
         isDirty.removeAll(keepingCapacity: false)
         dirtySlots.removeAll()
@@ -140,5 +175,7 @@ public final class ProfileIngestSink: EventSink {
     }
 
     /// A profile as this sink currently sees it (committed or not).
-    public func profile(_ user: String) -> UserProfile? { slotOfUser[user].map { profiles[$0] } }
+    public func profile(_ user: String) -> UserProfile? {
+        slotTable.find(hash: UserSlotTable.hash(user)) { profiles[$0].user == user }.map { profiles[$0] }
+    }
 }
