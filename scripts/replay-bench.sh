@@ -18,3 +18,6 @@ zcat "$data/nasa-http-per-second/nasa_requests_per_minute_DERIVED.csv.gz" \
     | { echo "unique_id,ds,y"; cat; } > "$out/nasa-july.csv"
 echo "NASA-HTTP July 1995, requests per minute × 1 CPU-second each, one region:"
 .build/release/prescient simulate --series "$out/nasa-july.csv" --freq 1min --report "$out/nasa"
+echo
+echo "NASA-HTTP July 1995: what fewer under-provisioned minutes than every baseline would cost (scripts/nasa_bound.py):"
+python3 scripts/nasa_bound.py "$out/nasa-july.csv"

@@ -61,7 +61,12 @@ enum SegmentTable {
     static func render(_ s: Segmentation) -> String {
         let total = max(1, s.segments.reduce(0) { $0 + $1.size })
         func top(_ list: [SegmentSummary.Share]) -> String {
-            list.prefix(2).map { "\($0.name) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", ")
+            list.prefix(2).map { "\($0.name) \(percent($0.share))" }.joined(separator: ", ")
+        }
+        // Shares under 10 % keep a decimal: with thousands of features (retail stock codes) the
+        // top ones are fractions of a percent, and "0%" would hide which segment leans on them.
+        func percent(_ share: Double) -> String {
+            share >= 0.1 ? "\(Int((share * 100).rounded()))%" : "\(Formatting.format1(share * 100))%"
         }
         let rows = s.segments.map { seg -> [String] in
             var weekday = [Double](repeating: 0, count: 24)
