@@ -38,9 +38,11 @@ import Testing
         var options = IngestOptions()
         options.commitEvery = 500
         options.maxRejects = nil
-        _ = try IngestRunner(config: .default, options: options).run(paths: [path], into: ProfileIngestSink(store: remembered, updater: ProfileUpdater(config: .default)))
+        // One runner for both runs: each run's summary is its own.
+        let runner = IngestRunner(config: .default, options: options)
+        _ = try runner.run(paths: [path], into: ProfileIngestSink(store: remembered, updater: ProfileUpdater(config: .default)))
         let forgetful = ProfileIngestSink(store: reloaded, updater: ProfileUpdater(config: .default), cacheLimit: 100)
-        let summary = try IngestRunner(config: .default, options: options).run(paths: [path], into: forgetful)
+        let summary = try runner.run(paths: [path], into: forgetful)
         #expect(summary.accepted == 10_000 && summary.duplicates == 0, "\(summary)")
         let profiles = try reloaded.allProfiles()
         #expect(profiles.count == 5_000 && profiles.allSatisfy { $0.events == 2 })

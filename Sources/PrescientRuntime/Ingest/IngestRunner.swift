@@ -28,9 +28,12 @@ public final class IngestRunner {
         self.maxLineBytes = config.ingest.maxLineBytes
     }
 
-    /// Ingests `paths` in order into `sink`. Returns the summary; the caller decides the exit code.
+    /// Ingests `paths` in order into `sink`. Returns this run's summary (each run starts from zero:
+    /// a reused runner neither reports nor limits rejections by an earlier run's); the caller
+    /// decides the exit code.
     @discardableResult
     public func run(paths: [String], into sink: EventSink, now: () -> Double = monotonicSeconds) throws(RuntimeError) -> IngestSummary {
+        summary = IngestSummary()
         let started = now()
         do throws(RuntimeError) {
             for path in paths {
