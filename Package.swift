@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "PrescientYAML", dependencies: ["PrescientCore", "CYAML"]),
         .target(name: "PrescientGeoIP", dependencies: ["PrescientCore", "CGeoIP"]),
         .target(name: "PrescientSQLite", dependencies: ["PrescientCore", "PrescientRuntime", "CSQLite"]),
-        .target(name: "PrescientHTTP", dependencies: ["PrescientRuntime", "CMicroHTTPD"]),
+        .target(name: "PrescientHTTP", dependencies: ["PrescientCore", "PrescientRuntime", "CMicroHTTPD"]),
         .target(name: "PrescientHAProxy", dependencies: ["PrescientCore", "PrescientRuntime"]),
         .target(name: "PrescientDNS", dependencies: ["PrescientCore", "PrescientRuntime", "CCrypto"]),
         .target(name: "PrescientRedis", dependencies: ["PrescientCore", "PrescientRuntime"]),

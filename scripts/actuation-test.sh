@@ -8,11 +8,7 @@
 # Everything on loopback in a scratch directory; every server stopped by its PID.
 # Usage: scripts/actuation-test.sh PATH/TO/prescient
 set -uo pipefail
-bin=$(realpath "${1:-.build/release/prescient}")
-dir=$(mktemp -d)
-pids=()
 . "$(dirname "$0")/testlib.sh"
-export PRESCIENT_DATA_DIR="$dir/data"
 regions=(us-east eu-west ap-northeast ap-southeast)
 
 # --- nginx: one HTTP backend per region (answers its name), an origin, and eu-west's cache.
@@ -84,8 +80,7 @@ start=$(date -u -d '2 days ago' +%Y-%m-%d); today=$(date -u +%Y-%m-%d)
 now=$(date -u +%Y-%m-%dT%H:%M:%S)
 awk -v t="$today" -F'"ts":"' '{ if (substr($2, 1, 10) < t) print }' "$dir/pop/events.jsonl" > "$dir/history.jsonl"
 awk -v t="$today" -v now="$now" -F'"ts":"' '{ d = substr($2, 1, 19); if (substr(d, 1, 10) >= t && d < now) print }' "$dir/pop/events.jsonl" > "$dir/past.jsonl"
-"$bin" ingest "$dir/history.jsonl" --store "sqlite:$dir/p.db" >/dev/null 2>&1
-"$bin" segments --store "sqlite:$dir/p.db" --json "$dir/segments.json" >/dev/null 2>&1
+store_history "$dir/history.jsonl"
 
 cat > "$dir/config.yaml" <<YAML
 scaling:

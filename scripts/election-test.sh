@@ -6,12 +6,8 @@
 # it resigns and the next leads at once.
 # Usage: scripts/election-test.sh PATH/TO/prescient
 set -uo pipefail
-bin=$(realpath "${1:-.build/release/prescient}")
-dir=$(mktemp -d)
-pids=()
 . "$(dirname "$0")/testlib.sh"
 now_ms() { date +%s%3N; }
-export PRESCIENT_DATA_DIR="$dir/data"
 ttl=3
 
 client=$(free_port); peer=$(free_port)

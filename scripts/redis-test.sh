@@ -8,11 +8,7 @@
 # BENCH=1 also measures throughput with 1, 2 and 3 workers (500k events, 100k users).
 # Usage: scripts/redis-test.sh PATH/TO/prescient
 set -uo pipefail
-bin=$(realpath "${1:-.build/release/prescient}")
-dir=$(mktemp -d)
-pids=()
 . "$(dirname "$0")/testlib.sh"
-export PRESCIENT_DATA_DIR="$dir/data"
 
 # --- The cluster: six nodes on ports whose bus ports (+10000) stay below the ephemeral range.
 base=$(python3 -c 'import socket,random

@@ -5,19 +5,8 @@
 # and SIGTERM draining to exit 0. Everything on loopback, in a scratch directory, stopped by PID.
 # Usage: scripts/serve-test.sh PATH/TO/prescient   (the screenshot stays in .build/serve-test/)
 set -uo pipefail
-bin=$(realpath "${1:-.build/release/prescient}")
+. "$(dirname "$0")/testlib.sh"
 keep=$(realpath -m .build/serve-test); mkdir -p "$keep"
-dir=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"; }
-trap cleanup EXIT
-fail=0
-check() { # check DESCRIPTION CONDITION...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-export PRESCIENT_DATA_DIR="$dir/data"
 token=serve-test-token
 
 # Three days of history ending today, ingested and segmented before the server starts.
@@ -26,8 +15,7 @@ start=$(date -u -d '3 days ago' +%Y-%m-%d)
 total=$(wc -l < "$dir/pop/events.jsonl")
 head -n $((total - 5000)) "$dir/pop/events.jsonl" > "$dir/history.jsonl"
 tail -n 5000 "$dir/pop/events.jsonl" > "$dir/live.jsonl"
-"$bin" ingest "$dir/history.jsonl" --store "sqlite:$dir/p.db" >/dev/null 2>&1
-"$bin" segments --store "sqlite:$dir/p.db" --json "$dir/segments.json" >/dev/null 2>&1
+store_history "$dir/history.jsonl"
 cat > "$dir/config.yaml" <<YAML
 scaling:
   interval: 1s

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PrescientCore
 import PrescientRuntime
 
 /// Warms a regional HTTP cache (nginx `proxy_cache`, Varnish) by sending `HEAD` for each key
@@ -67,26 +68,18 @@ public struct HTTPCacheWarmer: CacheWarmer {
             do throws(RuntimeError) {
                 try c.send("HEAD \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: prescient-warmer\r\nConnection: keep-alive\r\n\r\n")
                 var header: [UInt8] = []
-                while !header.ends(with: [13, 10, 13, 10]) {
+                while !header.suffix(4).elementsEqual([13, 10, 13, 10]) {
                     // A HEAD answer has no body and one request is in flight: whatever arrives is header.
                     let part = try c.receive(limit: 4096)
                     if part.isEmpty { throw RuntimeError(.io, "\(c.peer): closed before the response header") }
                     header += part
                     if header.count > 65_536 { throw RuntimeError(.io, "\(c.peer): response header over 64 KB") }
                 }
-                let text = String(decoding: header, as: UTF8.self)
-                let lines = text.split(separator: "\r\n")
-                let parts = lines.first?.split(separator: " ") ?? []
-                guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
-                    throw RuntimeError(.io, "\(c.peer): not an HTTP response: '\(lines.first ?? "")'")
+                guard let answer = Self.responseHead(header) else {
+                    let first = String(decoding: header.prefix { $0 != 13 }, as: UTF8.self)
+                    throw RuntimeError(.io, "\(c.peer): not an HTTP response: '\(first)'")
                 }
-                var cache: String?
-                var close = false
-                for line in lines.dropFirst() {
-                    let lower = line.lowercased()
-                    if lower.hasPrefix("x-cache-status:") || lower.hasPrefix("x-cache:") { cache = String(line.split(separator: ":", maxSplits: 1)[1]).trimmingSpaces }
-                    if lower.hasPrefix("connection:") && lower.contains("close") { close = true }
-                }
+                let (status, cache, close) = answer
                 if close { connection = nil }
                 return (status, cache)
             } catch {
@@ -96,12 +89,22 @@ public struct HTTPCacheWarmer: CacheWarmer {
         }
         throw RuntimeError(.invariant, "unreachable")
     }
-}
 
-extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
-}
-
-extension String {
-    var trimmingSpaces: String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+    /// The status, cache status (`X-Cache-Status` or `X-Cache`, blanks trimmed) and whether the
+    /// server closes the connection, from a response header (through its blank line); nil when the
+    /// status line is not HTTP/1.x.
+    static func responseHead(_ header: [UInt8]) -> (status: Int, cache: String?, close: Bool)? {
+        let lines = String(decoding: header, as: UTF8.self).split(separator: "\r\n")
+        let parts = lines.first?.split(separator: " ") ?? []
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else { return nil }
+        var cache: String?
+        var close = false
+        for line in lines.dropFirst() {
+            let field = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = field[0].lowercased(), value = field.count > 1 ? field[1].trimmingBlanks : ""
+            if name == "x-cache-status" || name == "x-cache" { cache = value }
+            if name == "connection" && value.lowercased().contains("close") { close = true }
+        }
+        return (status, cache, close)
+    }
 }

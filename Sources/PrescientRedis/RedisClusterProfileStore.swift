@@ -167,13 +167,9 @@ public final class RedisClusterProfileStore: ProfileStore {
 
     public func assignments() throws(RuntimeError) -> [String: Int32] {
         guard let gen = try client.run(.init(key: "\(meta):gen", ["GET", "\(meta):gen"])).text else { return [:] }
-        guard case .array(let flat) = try client.run(.init(key: "\(meta):assign:\(gen)", ["HGETALL", "\(meta):assign:\(gen)"])) else { return [:] }
+        let reply = try client.run(.init(key: "\(meta):assign:\(gen)", ["HGETALL", "\(meta):assign:\(gen)"]))
         var out: [String: Int32] = [:]
-        var i = 0
-        while i + 1 < flat.count {
-            if let u = flat[i].text, let s = flat[i + 1].text.flatMap({ Int32($0) }) { out[u] = s }
-            i += 2
-        }
+        for (user, value) in reply.fieldPairs ?? [] { if let s = value.text.flatMap({ Int32($0) }) { out[user] = s } }
         return out
     }
 }

@@ -100,15 +100,12 @@ public final class RedisStreamWorker {
             .init(key: stream.live, ["HGETALL", stream.live]),
         ])
         var live = 1
-        if case .array(let flat) = heartbeat[1] {
+        if let workers = heartbeat[1].fieldPairs {
             var dead: [String] = []
             live = 0
-            var i = 0
-            while i + 1 < flat.count {
-                if let name = flat[i].text, let seen = flat[i + 1].text.flatMap({ Int64($0) }) {
-                    if now - seen < Int64(options.leaseMs) { live += 1 } else { dead.append(name) }
-                }
-                i += 2
+            for (name, value) in workers {
+                guard let seen = value.text.flatMap({ Int64($0) }) else { continue }
+                if now - seen < Int64(options.leaseMs) { live += 1 } else { dead.append(name) }
             }
             if !dead.isEmpty { _ = try client.execute([.init(key: stream.live, ["HDEL", stream.live] + dead, writes: true)]) }
             live = max(1, live)
@@ -236,13 +233,9 @@ public final class RedisStreamWorker {
               case .array(let list) = pair[1] else { return [] }
         return list.compactMap { entry in
             guard case .array(let e) = entry, e.count == 2, let id = e[0].text else { return nil }
-            guard case .array(let fields) = e[1] else { return (id, nil) }   // a deleted entry
-            var i = 0
-            while i + 1 < fields.count {
-                if fields[i].text == "e", case .bulk(let b) = fields[i + 1] { return (id, b) }
-                i += 2
-            }
-            return (id, nil)
+            // A deleted entry has no fields (nil): reported as malformed by the caller.
+            guard let field = e[1].fieldPairs?.first(where: { $0.name == "e" }), case .bulk(let b) = field.value else { return (id, nil) }
+            return (id, b)
         }
     }
 
@@ -252,10 +245,8 @@ public final class RedisStreamWorker {
         for info in infos {
             guard case .array(let groups) = info else { return false }
             for g in groups {
-                guard case .array(let f) = g else { continue }
-                var fields: [String: RESPValue] = [:]
-                var i = 0
-                while i + 1 < f.count { if let k = f[i].text { fields[k] = f[i + 1] }; i += 2 }
+                guard let pairs = g.fieldPairs else { continue }
+                let fields = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
                 guard fields["name"]?.text == RedisEventStream.group else { continue }
                 if case .integer(let pending)? = fields["pending"], pending > 0 { return false }
                 if case .integer(let lag)? = fields["lag"], lag > 0 { return false }

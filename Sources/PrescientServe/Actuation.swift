@@ -94,9 +94,10 @@ public final class Actuation: Sendable {
         if let routes { submit("routes") { () throws(RuntimeError) in try self.publishRoutes(plan, routes) } }
         if let dns { submit("dns") { () throws(RuntimeError) in try self.publishDNS(plan, dns) } }
         if !caches.isEmpty {
+            let t = monotonic()
             let due = lastWarm.withLock { last in
-                guard monotonic() - last >= warming.intervalSeconds else { return false }
-                last = monotonic()
+                guard t - last >= warming.intervalSeconds else { return false }
+                last = t
                 return true
             }
             if due { submit("warming") { () throws(RuntimeError) in try self.warm(now: now) } }

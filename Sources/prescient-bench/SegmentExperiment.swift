@@ -12,7 +12,7 @@ enum SegmentExperiment {
         var truth: [String: String] = [:]
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         guard let header = lines.first, header.hasPrefix("user,segment") else {
-            throw ExperimentError("\(csv):1: expected the generator's users.csv (header 'user,segment,…'), found '\(lines.first?.prefix(40) ?? "")'")
+            throw RuntimeError(.badInput, "\(csv):1: expected the generator's users.csv (header 'user,segment,…'), found '\(lines.first?.prefix(40) ?? "")'")
         }
         for line in lines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -24,14 +24,9 @@ enum SegmentExperiment {
         let seconds = monotonicSeconds() - t0
         var a: [String] = [], b: [Int32] = []
         for (i, p) in profiles.enumerated() { if let s = out.assignments[i], let t = truth[p.user] { a.append(t); b.append(s) } }
-        guard !a.isEmpty else { throw ExperimentError("\(csv): none of the store's \(profiles.count) users is in the ground truth") }
+        guard !a.isEmpty else { throw RuntimeError(.badInput, "\(csv): none of the store's \(profiles.count) users is in the ground truth") }
         print("segment: \(profiles.count) profiles (\(a.count) with ground truth), k \(out.segmentation.segments.count), ARI \(Formatting.fixed(adjustedRandIndex(a, b), 3)), \(Formatting.seconds(seconds))")
         print("  silhouette " + out.segmentation.silhouette.sorted { $0.key < $1.key }.map { "\($0.key):\(Formatting.format2($0.value))" }.joined(separator: " "))
     }
 }
 
-/// A segment-quality run that cannot give a meaningful figure, with where and why.
-struct ExperimentError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -10,6 +10,15 @@ import Testing
         #expect(RESPValue.array([.integer(-3), .null, .error("ERR x"), .simple("OK")]).encoded == Self.bytes("*4\r\n:-3\r\n$-1\r\n-ERR x\r\n+OK\r\n"))
     }
 
+    @Test func fieldValueRepliesReadAsPairsInOrder() {
+        let flat = RESPValue.array([.bulk(Array("a".utf8)), .integer(1), .bulk(Array("b".utf8)), .bulk(Array("2".utf8)), .bulk(Array("odd".utf8))])
+        #expect(flat.fieldPairs?.map(\.name) == ["a", "b"])
+        #expect(flat.fieldPairs?.map(\.value) == [.integer(1), .bulk(Array("2".utf8))])
+        #expect(RESPValue.map([(.simple("k"), .integer(3)), (.integer(9), .null)]).fieldPairs?.map(\.name) == ["k"])
+        #expect(RESPValue.array([]).fieldPairs?.isEmpty == true)
+        #expect(RESPValue.null.fieldPairs == nil)
+    }
+
     @Test func pipelinedRepliesDecodeWhateverTheyArriveIn() throws {
         let stream = Self.bytes("+OK\r\n:1000\r\n$5\r\nhe\r\no\r\n$-1\r\n*2\r\n$3\r\nfoo\r\n:42\r\n-MOVED 3999 127.0.0.1:6381\r\n%1\r\n+k\r\n:1\r\n_\r\n$0\r\n\r\n*0\r\n")
         let want: [RESPValue] = [.simple("OK"), .integer(1000), .bulk(Self.bytes("he\r\no")), .null, .array([.bulk(Self.bytes("foo")), .integer(42)]),

@@ -29,11 +29,10 @@ public struct WarmPlan: Sendable, Equatable {
         let items = candidates.prefix(limit).map { Item(key: $0.key, chance: min(1, $0.slots)) }
         let why = limit == byRate && byRate < min(maxItems, candidates.count) ? "the rate (\(byRate) fetches before the deadline)" : "the cache share (\(maxItems) items)"
         let reason = candidates.isEmpty
-            ? "\(region): nothing with a \(Self.percent(minimumChance)) chance of a request within a cached copy's \(Int(horizonHours * 60)) min"
-            : "\(region): \(items.count) of \(candidates.count) keys with a \(Self.percent(minimumChance))+ chance of a request within a cached copy's \(Int(horizonHours * 60)) min"
+            ? "\(region): nothing with a \(ReasonFormat.percent(minimumChance)) chance of a request within a cached copy's \(Int(horizonHours * 60)) min"
+            : "\(region): \(items.count) of \(candidates.count) keys with a \(ReasonFormat.percent(minimumChance))+ chance of a request within a cached copy's \(Int(horizonHours * 60)) min"
                 + (candidates.count > items.count ? "; cut by \(why)" : "")
         return WarmPlan(region: region, items: items, cut: candidates.count - items.count, reason: reason)
     }
 
-    static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded())) %" }
 }

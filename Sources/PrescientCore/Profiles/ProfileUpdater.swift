@@ -202,9 +202,8 @@ public struct ProfileUpdater: Sendable {
 
     /// Adds `weight × minutes` to the local hour-of-week bins the session covers.
     private func spreadOverHours(_ e: Event, seconds: Double, weight: Double, into rhythm: inout [Float]) {
-        let offsetMs = Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
         let perMs = weight / 60_000
-        Self.forEachHour(from: e.time.milliseconds + offsetMs, milliseconds: Int64(seconds * 1000)) { hourIndex, ms in
+        Self.forEachHour(from: localMilliseconds(e), milliseconds: Int64(seconds * 1000)) { hourIndex, ms in
             rhythm[Self.hourOfWeek(hourIndex)] += Float(Double(ms) * perMs)
         }
     }
@@ -213,8 +212,13 @@ public struct ProfileUpdater: Sendable {
     /// prefetch it.
     @inline(__always)
     public func firstRhythmBin(of e: Event) -> Int {
-        let offsetMs = Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
-        return Self.hourOfWeek(floorDiv(e.time.milliseconds + offsetMs, 3_600_000))
+        Self.hourOfWeek(floorDiv(localMilliseconds(e), 3_600_000))
+    }
+
+    /// The event's start in the local time of its region, milliseconds since the epoch.
+    @inline(__always)
+    private func localMilliseconds(_ e: Event) -> Int64 {
+        e.time.milliseconds + Int64(offsetSeconds(region: e.region, at: e.time)) * 1000
     }
 
     /// Hour of the week of an hour index since the epoch: days since the epoch + 3 makes Monday

@@ -30,6 +30,20 @@ public enum RESPValue: Sendable, Equatable {
         }
     }
 
+    /// The (name, value) pairs of a reply that lists fields and values in turn (HGETALL, a stream
+    /// entry's fields, XINFO) or of a RESP3 map; names that are not text are skipped, an odd last
+    /// element is ignored. nil for any other reply.
+    public var fieldPairs: [(name: String, value: RESPValue)]? {
+        switch self {
+        case .array(let flat):
+            return stride(from: 0, to: flat.count - 1, by: 2).compactMap { i in flat[i].text.map { ($0, flat[i + 1]) } }
+        case .map(let pairs):
+            return pairs.compactMap { k, v in k.text.map { ($0, v) } }
+        default:
+            return nil
+        }
+    }
+
     /// A command as Redis expects it: an array of bulk strings.
     public static func command(_ parts: [String]) -> [UInt8] { command(parts.map { Array($0.utf8) }) }
 

@@ -81,18 +81,18 @@ public struct RoutingPlan: Sendable, Equatable {
                 let moved = min(excess, spare[t])
                 spare[t] -= moved; excess -= moved
                 row[t] = moved / demand[r]
-                sent.append("\(percent(row[t])) to \(regions[t].name) (\(latency(regions[r], regions[t])))")
+                sent.append("\(ReasonFormat.percent(row[t])) to \(regions[t].name) (\(latency(regions[r], regions[t])))")
             }
             row[r] = 1 - row.reduce(0, +)
             plan.shares[r] = row
             let headline = "\(regions[r].name): \(vcpu(demand[r] - capacity[r])) short over its next-hour p90"
             plan.reasons[r] = sent.isEmpty ? "\(headline); no neighbour has room, all stay"
-                : "\(headline); keeps \(percent(row[r])), sends " + sent.joined(separator: ", ") + (excess > 0 ? "; \(vcpu(excess)) nobody has room for" : "")
+                : "\(headline); keeps \(ReasonFormat.percent(row[r])), sends " + sent.joined(separator: ", ") + (excess > 0 ? "; \(vcpu(excess)) nobody has room for" : "")
         }
         if let previous, previous.regions == plan.regions {
             for r in 0..<n where zip(previous.shares[r], plan.shares[r]).allSatisfy({ abs($0 - $1) <= stickiness }) && previous.shares[r] != plan.shares[r] {
                 plan.shares[r] = previous.shares[r]
-                plan.reasons[r] += " (kept the previous split: no share moved by more than \(percent(stickiness)))"
+                plan.reasons[r] += " (kept the previous split: no share moved by more than \(ReasonFormat.percent(stickiness)))"
             }
         }
         return plan
@@ -151,7 +151,6 @@ public struct RoutingPlan: Sendable, Equatable {
         return load.map { $0 <= 0 ? 0 : max(1, Int(($0 / top * 256).rounded())) }
     }
 
-    static func vcpu(_ x: Double) -> String { "\(Double(Int((x * 10).rounded())) / 10) vCPU" }
-    static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded())) %" }
+    static func vcpu(_ x: Double) -> String { "\(ReasonFormat.tenths(x)) vCPU" }
     static func latency(_ a: RegionSpec, _ b: RegionSpec) -> String { a.neighbours[b.name].map { "\(Int($0)) ms" } ?? "no latency given" }
 }

@@ -108,7 +108,7 @@ public struct CapacityPlanner: Sendable {
 
         public var text: String {
             let by = readyBy.rfc3339.dropFirst(11).prefix(5), a = { CapacityPlanner.amount($0, self.resource) }
-            return "\(resource.rawValue) forecast by \(by): median \(a(median)), p\(CapacityPlanner.level(quantile)) \(a(tail)); max(median / \(CapacityPlanner.percent(medianCeiling)), p\(CapacityPlanner.level(quantile)) × safety \(safety)) needs \(a(needed)); ready or booting by then \(a(capacity)) (\(CapacityPlanner.percent(min(usage, 9.99))) of it needed)"
+            return "\(resource.rawValue) forecast by \(by): median \(a(median)), p\(CapacityPlanner.level(quantile)) \(a(tail)); max(median / \(ReasonFormat.percent(medianCeiling)), p\(CapacityPlanner.level(quantile)) × safety \(safety)) needs \(a(needed)); ready or booting by then \(a(capacity)) (\(ReasonFormat.percent(min(usage, 9.99))) of it needed)"
                 + (gate.isEmpty ? "" : "; " + gate)
         }
     }
@@ -144,7 +144,7 @@ public struct CapacityPlanner: Sendable {
         var trusted = true
         var gate = ""
         if let e = input.recentError, e > maxForecastError {
-            trusted = false; gate = "trust gate: recent forecast error \(Self.percent(e)) > \(Self.percent(maxForecastError))"
+            trusted = false; gate = "trust gate: recent forecast error \(ReasonFormat.percent(e)) > \(ReasonFormat.percent(maxForecastError))"
         } else if input.historyHours < minHistoryHours {
             trusted = false; gate = "trust gate: \(Int(input.historyHours)) h of history < \(Int(minHistoryHours)) h"
         }
@@ -242,7 +242,7 @@ public struct CapacityPlanner: Sendable {
                 }
                 guard k > 0 else { continue }
                 plan.decisions.append(ScalingDecision(time: now, region: input.region, instanceType: type.name, delta: -k,
-                    reason: "scale in: terminate \(k) × \(type.name): usage \(Self.percent(usage)) < \(Self.percent(scaling.scaleInThreshold)) and the highest recommendation over \(Int(scaling.stabilisationSeconds)) s is \(stable) instances; " + basis.text,
+                    reason: "scale in: terminate \(k) × \(type.name): usage \(ReasonFormat.percent(usage)) < \(ReasonFormat.percent(scaling.scaleInThreshold)) and the highest recommendation over \(Int(scaling.stabilisationSeconds)) s is \(stable) instances; " + basis.text,
                     inputs: inputs))
                 fleet.pools[type.name]!.ready = max(0, pool.ready - k)
                 excess -= k
@@ -250,18 +250,16 @@ public struct CapacityPlanner: Sendable {
             if !plan.decisions.isEmpty { memory.lastAction = now; memory.lastActionScaledIn = true } else { plan.hold = "scale in would leave the coming window short" }
             return plan
         }
-        plan.hold = "hold: usage between \(Self.percent(scaling.scaleInThreshold)) and 100 %"
+        plan.hold = "hold: usage between \(ReasonFormat.percent(scaling.scaleInThreshold)) and 100 %"
         return plan
     }
 
-    static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded())) %" }
     static func level(_ q: Double) -> String {
         let p = q * 100
         return p == p.rounded() ? "\(Int(p))" : "\(Double(Int(p * 10)) / 10)"
     }
     static func amount(_ v: Double, _ r: Resource) -> String {
-        let x = v / r.perForecastUnit
-        let s = Double(Int((x * 10).rounded())) / 10
+        let s = ReasonFormat.tenths(v / r.perForecastUnit)
         switch r {
         case .cpu: return "\(s) vCPU"
         case .memory: return "\(s) GiB"

@@ -43,8 +43,7 @@ public final class ProfileIngestSink: EventSink {
         loadedCount = profiles.count
         if !missing.isEmpty && storeWasEmpty != true {
             for (user, profile) in try store.load(missing) {
-                let h = UserSlotTable.hash(user)
-                if let s = slotTable.find(hash: h, holds: { profiles[$0].user == user }) { profiles[s] = profile }
+                if let s = slot(of: user, hash: UserSlotTable.hash(user)) { profiles[s] = profile }
             }
         }
         var verdicts: [SinkVerdict] = []
@@ -84,12 +83,12 @@ public final class ProfileIngestSink: EventSink {
         let hashes = events.map { UserSlotTable.hash($0.user) }
         var slots = [Int](repeating: -1, count: n)
         for i in 0..<n {
-            if i + Self.prefetchFar < n { slotTable.prefetch(hash: hashes[i + Self.prefetchFar]) { prescient_prefetch($0) } }
+            if i + Self.prefetchFar < n { slotTable.prefetch(hash: hashes[i + Self.prefetchFar]) }
             if i + Self.prefetchNear < n, let c = slotTable.candidate(hash: hashes[i + Self.prefetchNear]) {
                 profiles.withUnsafeBufferPointer { prescient_prefetch($0.baseAddress! + c) }
             }
             let user = events[i].user
-            if let s = slotTable.find(hash: hashes[i], holds: { profiles[$0].user == user }) { slots[i] = s; continue }
+            if let s = slot(of: user, hash: hashes[i]) { slots[i] = s; continue }
             let s = profiles.count
             profiles.append(UserProfile(user: user, at: events[i].time))
             isDirty.append(false)
@@ -101,7 +100,7 @@ public final class ProfileIngestSink: EventSink {
 
     /// Byte offsets, inside a `UserProfile`, of the array references the update touches.
     private static let arrayFields: [Int] = [
-        MemoryLayout<UserProfile>.offset(of: \.rhythm)!, MemoryLayout<UserProfile>.offset(of: \.devices)!,
+        rhythmField, MemoryLayout<UserProfile>.offset(of: \.devices)!,
         MemoryLayout<UserProfile>.offset(of: \.regions)!, MemoryLayout<UserProfile>.offset(of: \.features)!,
         MemoryLayout<UserProfile>.offset(of: \.recent)!,
     ]
@@ -176,6 +175,12 @@ public final class ProfileIngestSink: EventSink {
 
     /// A profile as this sink currently sees it (committed or not).
     public func profile(_ user: String) -> UserProfile? {
-        slotTable.find(hash: UserSlotTable.hash(user)) { profiles[$0].user == user }.map { profiles[$0] }
+        slot(of: user, hash: UserSlotTable.hash(user)).map { profiles[$0] }
+    }
+
+    /// The slot holding `user`'s profile (`hash` = `UserSlotTable.hash(user)`), if in memory.
+    @inline(__always)
+    private func slot(of user: String, hash: UInt64) -> Int? {
+        slotTable.find(hash: hash) { profiles[$0].user == user }
     }
 }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Where each user's profile sits in the ingest sink's array: an open-addressing hash table of
 /// 8-byte entries, `(hash tag << 32) | (slot + 1)` (0 = empty), probed linearly.
 ///
@@ -35,8 +37,8 @@ struct UserSlotTable {
 
     /// Asks the CPU to start loading the entry a lookup of `hash` reads first.
     @inline(__always)
-    func prefetch(hash: UInt64, _ prefetch: (UnsafeRawPointer) -> Void) {
-        entries.withUnsafeBufferPointer { prefetch(UnsafeRawPointer($0.baseAddress! + Int(truncatingIfNeeded: hash) & mask)) }
+    func prefetch(hash: UInt64) {
+        entries.withUnsafeBufferPointer { prescient_prefetch($0.baseAddress! + Int(truncatingIfNeeded: hash) & mask) }
     }
 
     /// The first slot whose entry carries `hash`'s tag, without confirming the key: a hint for
