@@ -140,11 +140,14 @@ public final class RedisClusterClient {
             guard round < budget else {
                 throw RuntimeError(.io, "redis cluster: \(pending.count) command(s) not done after \(round) rounds: \(lastProblem)")
             }
-            pause(min(2, 0.05 * Double(1 << min(round, 6))))
+            pause(Self.backoff(round: round))
             if needRefresh { try? refresh() }
         }
         return results.map { $0! }
     }
+
+    /// Seconds to wait before retry round `round` (1, 2, …): 0.1, 0.2, 0.4 … doubling, at most 2.
+    static func backoff(round: Int) -> Double { min(2, 0.05 * Double(1 << min(round, 6))) }
 
     func refreshWithRetry() throws(RuntimeError) {
         var round = 0
@@ -152,7 +155,7 @@ public final class RedisClusterClient {
             do { try refresh(); return } catch {
                 round += 1
                 if round >= (reachedOnce ? attempts : attemptsUnreached) { throw error }
-                pause(min(2, 0.05 * Double(1 << min(round, 6))))
+                pause(Self.backoff(round: round))
             }
         }
     }
@@ -172,12 +175,13 @@ public final class RedisClusterClient {
     }
 
     /// Every key matching the glob `pattern` (and of `type`, when given) on every master: SCAN
-    /// with a cursor per master.
-    public func scanKeys(matching pattern: String, type: String? = nil) throws(RuntimeError) -> [String] {
+    /// with a cursor per master; stops once `limit` keys are found.
+    public func scanKeys(matching pattern: String, type: String? = nil, limit: Int = .max) throws(RuntimeError) -> [String] {
         var keys: [String] = []
         for node in try masters() {
             var cursor = "0"
             repeat {
+                if keys.count >= limit { return keys }
                 let reply = try onNode(node, ["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"] + (type.map { ["TYPE", $0] } ?? []))
                 guard case .array(let pair) = reply, pair.count == 2, let next = pair[0].text, case .array(let found) = pair[1] else {
                     throw RuntimeError(.io, "redis \(node): SCAN: unexpected reply")

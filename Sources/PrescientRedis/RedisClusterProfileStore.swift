@@ -131,6 +131,10 @@ public final class RedisClusterProfileStore: ProfileStore {
 
     public func profileCount() throws(RuntimeError) -> Int { try users().count }
 
+    public func hasProfiles() throws(RuntimeError) -> Bool {
+        try !client.scanKeys(matching: "\(namespace):p:*", limit: 1).isEmpty
+    }
+
     public func newestEventTime() throws(RuntimeError) -> Timestamp? {
         try client.run(.init(key: "\(meta):newest", ["GET", "\(meta):newest"])).text.flatMap { Double($0) }.map { Timestamp(milliseconds: Int64($0)) }
     }

@@ -152,6 +152,12 @@ public final class SQLiteProfileStore: ProfileStore {
         return Int(db.int64(s, 0))
     }
 
+    public func hasProfiles() throws(RuntimeError) -> Bool {
+        defer { db.resetAll() }
+        let s = try db.statement("SELECT EXISTS (SELECT 1 FROM profiles)")
+        return try db.row(s, "look for a profile") && db.int64(s, 0) == 1
+    }
+
     public func saveSegmentation(_ segmentation: Segmentation, assignments: [(user: String, segment: Int32)]) throws(RuntimeError) {
         defer { db.resetAll() }
         let json: String

@@ -22,6 +22,7 @@ public enum ProfileStoreConformance {
 
             // Empty store.
             check(try store.profileCount() == 0, "a new store is empty")
+            check(try !store.hasProfiles(), "a new store has no profiles")
             check(try store.load(["alice"]).isEmpty, "loading an absent user returns nothing")
             check(try store.segmentation() == nil, "a new store has no segmentation")
             check(try store.newestEventTime() == nil, "a new store has no newest event")
@@ -43,6 +44,7 @@ public enum ProfileStoreConformance {
             check(try store.profile("alice") == a, "saving again replaces the profile")
             check(try store.checkpoint(for: source)?.line == 240, "the checkpoint advances")
             check(try store.profileCount() == 2, "count counts users, not saves")
+            check(try store.hasProfiles(), "a store with saved profiles has profiles")
             check(try store.newestEventTime() == t0.adding(seconds: 7200), "the newest event time is the latest lastSeen saved")
             check(try store.allProfiles().map(\.user) == ["alice", "bob ünïcode"], "profiles are listed in user order")
 

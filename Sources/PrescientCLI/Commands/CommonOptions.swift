@@ -11,6 +11,12 @@ enum CommonOptions {
     static let seed = OptionSpec("--seed", value: "N", help: "random seed; the same seed gives the same bytes out (default 1)")
     static let store = OptionSpec("--store", value: "URL", help: "profile store: sqlite:PATH (default: sqlite:DATA_DIR/prescient.db; DATA_DIR is $PRESCIENT_DATA_DIR, else $XDG_DATA_HOME/prescient, else ~/.local/share/prescient)")
 
+    /// The field mapping from every `--map FIELD=COLUMN,…` given (the identity when none).
+    static func fieldMapping(_ args: ParsedArguments) throws(UsageError) -> FieldMapping {
+        guard let maps = args.values["--map"] else { return FieldMapping() }
+        do { return try FieldMapping(parsing: maps.joined(separator: ",")) } catch { throw UsageError("\(error.reason)") }
+    }
+
     /// Where stores and outputs live by default.
     static func dataDirectory(_ context: CommandContext) -> String {
         let env = context.environment

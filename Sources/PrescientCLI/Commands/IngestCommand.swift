@@ -70,11 +70,7 @@ struct IngestCommand: Command {
             guard let format = InputFormat(name: f) else { throw UsageError("--format: '\(f)' is not one of jsonl, csv, tsv, clf") }
             options.format = format
         }
-        if let maps = args.values["--map"] {
-            do { options.mapping = try FieldMapping(parsing: maps.joined(separator: ",")) } catch {
-                throw UsageError("\(error.reason)")
-            }
-        }
+        options.mapping = try CommonOptions.fieldMapping(args)
         if let d = args.value("--delimiter") {
             switch d {
             case "tab", "\\t", "\t": options.delimiter = 0x09

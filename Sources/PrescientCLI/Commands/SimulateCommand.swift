@@ -48,11 +48,7 @@ struct SimulateCommand: Command {
         let trace: DemandTrace
         var requests: [(CacheReplay.Request, String)] = []
         if let path = args.value("--events") {
-            var mapping = FieldMapping()
-            if let maps = args.values["--map"] {
-                do { mapping = try FieldMapping(parsing: maps.joined(separator: ",")) } catch { throw UsageError("\(error.reason)") }
-            }
-            (trace, requests) = try Self.traceFromEvents(path, mapping: mapping, config: config, context)
+            (trace, requests) = try Self.traceFromEvents(path, mapping: try CommonOptions.fieldMapping(args), config: config, context)
         } else {
             guard args.value("--series") != nil else { throw UsageError("give --series FILE or --events FILE") }
             trace = try Self.traceFromSeries(args)
@@ -66,7 +62,8 @@ struct SimulateCommand: Command {
             let store = try CommonOptions.openStore(path)
             guard let segmentation = try store.segmentation() else { throw RuntimeError(.badInput, "\(url): no segmentation stored (run 'prescient segments')") }
             weights = segmentation.penaltyWeights(priorities: config.slo.segmentPriorities)
-            try store.forEachProfile { (p) throws(RuntimeError) in if let s = p.segment { segmentOf[p.user] = Int(s) } }
+            // The cache replay keys popularity by segment: only needed when requests carry paths.
+            if !requests.isEmpty { segmentOf = try store.assignments().mapValues { Int($0) } }
             context.console.err("simulate: penalty weight by region (segment priorities × allocation map): "
                 + weights.sorted { $0.key < $1.key }.map { "\($0.key) \(Formatting.fixed($0.value, 2))" }.joined(separator: ", ") + "\n")
         }

@@ -42,10 +42,10 @@ enum StreamWorkers {
             Thread.detachNewThread {
                 defer { group.leave() }
                 do {
-                    let worker = try RedisStreamWorker(stream: stream, client: location.client(), consumer: name, options: workerOptions, makeSink: { () throws(RuntimeError) in
-                        do { return ProfileIngestSink(store: try CommonOptions.openStore(storeLocation), updater: updater) }
-                        catch let e as RuntimeError { throw e } catch { throw RuntimeError(.io, "\(error)") }
-                    })
+                    // One store per worker; each lease change gets a fresh sink (an empty cache) over it.
+                    let store = try CommonOptions.openStore(storeLocation)
+                    let worker = try RedisStreamWorker(stream: stream, client: location.client(), consumer: name, options: workerOptions,
+                                                       makeSink: { ProfileIngestSink(store: store, updater: updater) })
                     worker.report = { console.err("ingest: \($0)\n") }
                     var lastHeld: [Int] = []
                     let progress = try worker.run(shouldStop: {

@@ -34,7 +34,7 @@ public final class ProfileIngestSink: EventSink {
     }
 
     public func write(_ events: [Event]) throws(RuntimeError) -> [SinkVerdict] {
-        if storeWasEmpty == nil { storeWasEmpty = try store.profileCount() == 0 }
+        if storeWasEmpty == nil { storeWasEmpty = try !store.hasProfiles() }
         // Resolve every event's slot. A user not in memory gets a slot at once (a new profile);
         // when the store may know the user, those slots are then filled from one bulk load.
         let n = events.count

@@ -25,6 +25,9 @@ public protocol ProfileStore: AnyObject {
     /// Calls `body` with every profile, in user order.
     func forEachProfile(_ body: (UserProfile) throws(RuntimeError) -> Void) throws(RuntimeError)
     func profileCount() throws(RuntimeError) -> Int
+    /// Whether any profile is stored (a store that must count every key to answer `profileCount`
+    /// stops at the first one).
+    func hasProfiles() throws(RuntimeError) -> Bool
     /// The newest `lastSeen` of any saved profile ("now" in data time); nil when empty.
     func newestEventTime() throws(RuntimeError) -> Timestamp?
     func saveSegmentation(_ segmentation: Segmentation, assignments: [(user: String, segment: Int32)]) throws(RuntimeError)
@@ -34,6 +37,8 @@ public protocol ProfileStore: AnyObject {
 }
 
 extension ProfileStore {
+    public func hasProfiles() throws(RuntimeError) -> Bool { try profileCount() > 0 }
+
     public func profile(_ user: String) throws(RuntimeError) -> UserProfile? { try load([user])[user] }
 
     /// All profiles in user order.

@@ -34,6 +34,13 @@ public struct CacheReplay: Sendable {
         public var missFetches: Int, warmFetches: Int
         public var hitRatio: Double { requests > 0 ? Double(hits) / Double(requests) : 0 }
         public var peakHitRatio: Double { peakRequests > 0 ? Double(peakHits) / Double(peakRequests) : 0 }
+
+        public static let zero = Outcome(requests: 0, hits: 0, peakRequests: 0, peakHits: 0, missFetches: 0, warmFetches: 0)
+
+        public static func + (a: Outcome, b: Outcome) -> Outcome {
+            Outcome(requests: a.requests + b.requests, hits: a.hits + b.hits, peakRequests: a.peakRequests + b.peakRequests,
+                    peakHits: a.peakHits + b.peakHits, missFetches: a.missFetches + b.missFetches, warmFetches: a.warmFetches + b.warmFetches)
+        }
     }
 
     public struct Result: Sendable, Equatable, Codable {
@@ -57,7 +64,7 @@ public struct CacheReplay: Sendable {
         var cold = (0..<n).map { _ in RegionCache(ttlSeconds: options.warming.cacheTTLSeconds, capacity: options.capacity) }
         var warm = cold
         var popularity = ContentPopularity(halfLifeHours: options.warming.halfLifeHours, slotSeconds: options.warming.cacheTTLSeconds)
-        var outcomes = [[Outcome]](repeating: [Outcome](repeating: Outcome(requests: 0, hits: 0, peakRequests: 0, peakHits: 0, missFetches: 0, warmFetches: 0), count: 2), count: n)
+        var outcomes = [[Outcome]](repeating: [.zero, .zero], count: n)
         let step = Int64(options.warming.intervalSeconds * 1000)
         var nextTick = first.millis - first.millis % step + step
         for r in requests {
@@ -67,7 +74,7 @@ public struct CacheReplay: Sendable {
                     let plan = WarmPlan.make(popularity: popularity, region: region, now: now,
                                              cacheTTLSeconds: options.warming.cacheTTLSeconds, maxItems: Int(Double(options.capacity) * options.warmShare),
                                              ratePerSecond: options.warming.ratePerSecond, secondsToDeadline: options.warming.intervalSeconds)
-                    for item in plan.items where warm[i].warm(item.key, now: nextTick) { outcomes[i][1].warmFetches += 1}
+                    for item in plan.items where warm[i].warm(item.key, now: nextTick) { outcomes[i][1].warmFetches += 1 }
                 }
                 nextTick += step
             }
@@ -83,12 +90,7 @@ public struct CacheReplay: Sendable {
             }
             popularity.record(region: regions[r.region], segment: r.segment, path: r.path, at: Timestamp(milliseconds: r.millis))
         }
-        func total(_ mode: Int) -> Outcome {
-            outcomes.reduce(Outcome(requests: 0, hits: 0, peakRequests: 0, peakHits: 0, missFetches: 0, warmFetches: 0)) { a, o in
-                Outcome(requests: a.requests + o[mode].requests, hits: a.hits + o[mode].hits, peakRequests: a.peakRequests + o[mode].peakRequests,
-                        peakHits: a.peakHits + o[mode].peakHits, missFetches: a.missFetches + o[mode].missFetches, warmFetches: a.warmFetches + o[mode].warmFetches)
-            }
-        }
+        func total(_ mode: Int) -> Outcome { outcomes.reduce(.zero) { $0 + $1[mode] } }
         var perRegion: [String: [Outcome]] = [:]
         for (i, name) in regions.enumerated() where outcomes[i][0].requests > 0 { perRegion[name] = outcomes[i] }
         return Result(peakHour: Timestamp(milliseconds: peak * 3_600_000), withoutWarming: total(0), withWarming: total(1), perRegion: perRegion)
