@@ -52,15 +52,15 @@ public final class RouteIndex: Sendable {
         return Int(v >> 16) - 1
     }
 
-    /// Every known user with a profile and the index of their home region (where they are now,
-    /// else their usual region, else the first: `RoutingPlan.home`), sorted by user.
+    /// Every known user with a region and the index of their home region (where they are now,
+    /// else their usual region: `RoutingPlan.home`'s order), sorted by user.
     public func homes() -> [(user: String, home: Int)] {
         let all = entries.withLock { Array($0) }
         var out: [(user: String, home: Int)] = []
         out.reserveCapacity(all.count)
         for (user, v) in all where v & 0xFFFF != 0 {
             let here = Int(v & 0xFF), usual = Int(v >> 8 & 0xFF)
-            out.append((user, here > 0 ? here - 1 : usual > 0 ? usual - 1 : 0))
+            out.append((user, here > 0 ? here - 1 : usual - 1))   // one of them is set (filtered above)
         }
         out.sort { $0.user < $1.user }
         return out
